@@ -1,0 +1,44 @@
+/** One OpenID provider the viewer accepts launches from, and the DICOMweb server its tokens are for. */
+export interface TrustedIssuer {
+  /** Exact issuer identifier (`iss`), compared character for character. */
+  issuer: string;
+  /** The viewer's public client id at that provider. */
+  clientId: string;
+  /** Scopes asked for; `read` lets the viewer load studies, `write` lets it store reports. */
+  scope: string;
+  /** The only DICOMweb root this issuer's access tokens are sent to. */
+  dicomWebRoot: string;
+  /** Name shown to people, such as "KHEOPS". */
+  displayName: string;
+}
+
+export interface KheopsAuthRoutes {
+  /** Third-party initiated login (OIDC Core §4): the URL KHEOPS sends browsers to. */
+  login: string;
+  /** Redirect URI registered at the provider. */
+  callback: string;
+}
+
+export interface KheopsAuthConfig {
+  issuers: TrustedIssuer[];
+  routes: KheopsAuthRoutes;
+  /** `target_link_uri` must be on the viewer's origin and under one of these paths. */
+  allowedTargetPaths: string[];
+  /** Where a launch without `target_link_uri` lands. */
+  defaultTarget: string;
+}
+
+/** What deployers write in the app config; everything but the issuers has a default. */
+export interface KheopsAuthConfigInput {
+  issuers?: Array<Partial<TrustedIssuer>>;
+  routes?: Partial<KheopsAuthRoutes>;
+  allowedTargetPaths?: string[];
+  defaultTarget?: string;
+}
+
+export const DEFAULT_SCOPE = 'openid profile offline_access read write';
+export const DEFAULT_ROUTES: KheopsAuthRoutes = {
+  login: '/kheops/login',
+  callback: '/kheops/callback',
+};
+export const DEFAULT_ALLOWED_TARGET_PATHS = ['/kheops'];

@@ -1,0 +1,58 @@
+import { refuse, type Refusal } from './types';
+
+/** Longer targets are refused: no legitimate study link comes close, and it bounds the work done on hostile input. */
+export const MAX_TARGET_LENGTH = 4096;
+
+// C0 controls, DEL, and backslashes: browsers "repair" these in ways that differ from URL parsers.
+// eslint-disable-next-line no-control-regex
+const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f\\]/;
+
+function isUnderPath(pathname: string, allowed: string): boolean {
+  return allowed === '/' || pathname === allowed || pathname.startsWith(`${allowed}/`);
+}
+
+/**
+ * Accepts `target_link_uri` only when it is an absolute URL on the viewer's own origin and under
+ * one of the allowed paths, so the login route can never be used as an open redirector.
+ * Returns the path and query to navigate to (the fragment is dropped).
+ */
+export function validateTarget(
+  raw: string,
+  viewerOrigin: string,
+  allowedPaths: readonly string[],
+): { ok: true; target: string } | { ok: false; refusal: Refusal } {
+  if (raw.length > MAX_TARGET_LENGTH) {
+    return { ok: false, refusal: refuse('invalid_target', `target_link_uri is longer than ${MAX_TARGET_LENGTH} characters`) };
+  }
+  if (UNSAFE_CHARACTERS.test(raw) || raw.trim() !== raw) {
+    return { ok: false, refusal: refuse('invalid_target', 'target_link_uri contains control characters, spaces at its ends or backslashes') };
+  }
+  let url: URL;
+  try {
+    // No base URL on purpose: relative and protocol-relative values ("//evil.example") do not parse.
+    url = new URL(raw);
+  } catch {
+    return { ok: false, refusal: refuse('invalid_target', 'target_link_uri is not an absolute URL') };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return { ok: false, refusal: refuse('invalid_target', `target_link_uri uses the ${url.protocol} scheme; only the viewer's own http(s) URLs are accepted`) };
+  }
+  if (url.username || url.password) {
+    return { ok: false, refusal: refuse('invalid_target', 'target_link_uri must not contain a user name or password') };
+  }
+  if (url.origin !== viewerOrigin) {
+    return { ok: false, refusal: refuse('foreign_target', `target_link_uri points at ${url.origin}, not at this viewer (${viewerOrigin})`) };
+  }
+  // URL parsing already resolved plain dot segments; encoded ones (and encoded slashes) would let a
+  // path look allowed here and resolve elsewhere after a later decode, so they are refused outright.
+  if (/%(2e|2f|5c|25)/i.test(url.pathname)) {
+    return { ok: false, refusal: refuse('invalid_target', 'target_link_uri has encoded dots, slashes or percent signs in its path') };
+  }
+  if (!allowedPaths.some(allowed => isUnderPath(url.pathname, allowed))) {
+    return {
+      ok: false,
+      refusal: refuse('target_outside_viewer', `target_link_uri path ${url.pathname} is not under ${allowedPaths.join(' or ')}`),
+    };
+  }
+  return { ok: true, target: `${url.pathname}${url.search}` };
+}

@@ -1,0 +1,26 @@
+import type { KheopsAuthRoutes } from '../config/types';
+import { DEFAULT_ROUTES } from '../config/types';
+import { CallbackRoute } from '../routes/CallbackRoute';
+import { LoginRoute } from '../routes/LoginRoute';
+
+/**
+ * Adds the public sign-in routes to OHIF's router. OHIF builds its routes once at start-up from the
+ * global `routes.customRoutes` customization, which is why the extension must be registered then.
+ */
+export function routesCustomization(routes: KheopsAuthRoutes = DEFAULT_ROUTES) {
+  return [
+    {
+      name: 'global',
+      value: {
+        'routes.customRoutes': {
+          routes: {
+            $push: [
+              { path: routes.login, children: LoginRoute, private: false },
+              { path: routes.callback, children: CallbackRoute, private: false },
+            ],
+          },
+        },
+      },
+    },
+  ];
+}
