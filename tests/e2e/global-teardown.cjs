@@ -1,0 +1,33 @@
+// Ends the stack's process group: the stack stops Orthanc, the stand-in and the viewer on SIGTERM;
+// whatever is still alive after a grace period is killed.
+const fs = require('node:fs');
+const path = require('node:path');
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+module.exports = async function globalTeardown() {
+  const infoPath = path.resolve(__dirname, '..', '.artifacts', 'stack.json');
+  const pid = globalThis.__KHEOPS_STACK_PID__ ?? (fs.existsSync(infoPath) ? JSON.parse(fs.readFileSync(infoPath, 'utf8')).pid : undefined);
+  if (!pid) return;
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + 15_000;
+  while (alive(pid) && Date.now() < deadline) {
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // the whole group is already gone
+  }
+};

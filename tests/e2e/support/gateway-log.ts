@@ -1,0 +1,27 @@
+import type { StackInfo } from './stack-info';
+
+/** One gateway request as the stand-in logs it (never the token itself). */
+export interface GatewayLogEntry {
+  time: string;
+  method: string;
+  path: string;
+  status: number;
+  tokenId: string;
+  sub?: string;
+  scope?: string;
+  exp?: number;
+  iat?: number;
+  outcome: 'forwarded' | 'no-token' | 'invalid-token' | 'expired' | 'insufficient-scope' | 'revoked' | 'preflight';
+  reason?: string;
+}
+
+export async function gatewayLog(stack: StackInfo): Promise<GatewayLogEntry[]> {
+  const response = await fetch(`${stack.standinUrl}/__test/log`);
+  if (!response.ok) throw new Error(`GET /__test/log answered ${response.status}`);
+  return (await response.json()) as GatewayLogEntry[];
+}
+
+export async function clearGatewayLog(stack: StackInfo): Promise<void> {
+  const response = await fetch(`${stack.standinUrl}/__test/log/clear`, { method: 'POST' });
+  if (!response.ok) throw new Error(`POST /__test/log/clear answered ${response.status}`);
+}

@@ -1,0 +1,117 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { renderAppConfigScript, viewerAppConfig } from '../../platform-config/src/app-config';
+import { loadSampleData, type SampleDataSummary } from '../fixtures/load-sample-data';
+import { startStandin, type Standin } from '../kheops-standin/src/index';
+import { startOrthanc, type RunningOrthanc } from './orthanc';
+import { startViewerHost, type ViewerHost } from './viewer-host';
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+export interface StackOptions {
+  viewerPort: number;
+  standinPort: number;
+  orthancPort: number;
+  /** Orthanc's storage, logs and the request log go here. */
+  workDir: string;
+  accessTokenTtl?: number;
+  testControls?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface RunningStack {
+  viewerOrigin: string;
+  standinUrl: string;
+  issuer: string;
+  dicomWebRoot: string;
+  orthancUrl: string;
+  studyPageUrl: string;
+  sampleData: SampleDataSummary;
+  stop(): Promise<void>;
+}
+
+export function ohifDistDir(): string {
+  const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).config.ohifApp as { version: string };
+  return path.join(REPO_ROOT, '.cache', 'ohif-app', version, 'dist');
+}
+
+export function runtimeModules(): Record<string, string> {
+  const modules: Record<string, string> = {};
+  for (const pkg of ['extension-kheops-auth', 'mode-kheops']) {
+    const dir = path.join(REPO_ROOT, pkg, 'dist', 'runtime');
+    modules[`${pkg}.mjs`] = path.join(dir, `${pkg}.mjs`);
+    modules[`${pkg}.mjs.map`] = path.join(dir, `${pkg}.mjs.map`);
+  }
+  return modules;
+}
+
+/**
+ * Starts Orthanc (with the sample data), the KHEOPS stand-in in front of it, and the prebuilt OHIF
+ * app configured for the stand-in. Whatever started is stopped again if a later part fails.
+ */
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const log = options.log ?? (() => undefined);
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.reverse()) {
+      await stop().catch(() => undefined);
+    }
+    stops.length = 0;
+  };
+  try {
+    mkdirSync(options.workDir, { recursive: true });
+    const viewerOrigin = `http://localhost:${options.viewerPort}`;
+
+    log(`starting Orthanc on 127.0.0.1:${options.orthancPort}`);
+    const orthanc: RunningOrthanc = await startOrthanc({ port: options.orthancPort, workDir: path.join(options.workDir, 'orthanc') });
+    stops.push(() => orthanc.stop());
+    const sampleData = await loadSampleData(orthanc.url);
+    log(`sample data: ${sampleData.studies.map(study => `${study.description} (${study.series.length} series)`).join(', ')}`);
+
+    log(`starting the KHEOPS stand-in on 127.0.0.1:${options.standinPort}`);
+    const standin: Standin = await startStandin({
+      port: options.standinPort,
+      orthancUrl: orthanc.url,
+      viewerOrigin,
+      ...(options.accessTokenTtl ? { accessTokenTtl: options.accessTokenTtl } : {}),
+      testControls: options.testControls ?? false,
+      logFile: path.join(options.workDir, 'gateway-requests.jsonl'),
+    });
+    stops.push(() => standin.close());
+
+    log(`starting the viewer on ${viewerOrigin}`);
+    const config = viewerAppConfig({
+      modulesBaseUrl: `${viewerOrigin}/modules`,
+      kheops: [
+        {
+          issuer: standin.issuer,
+          clientId: standin.clientId,
+          dicomWebRoot: standin.dicomWebRoot,
+          displayName: 'KHEOPS (local stand-in)',
+        },
+      ],
+    });
+    const viewer: ViewerHost = await startViewerHost({
+      port: options.viewerPort,
+      distDir: ohifDistDir(),
+      appConfigScript: renderAppConfigScript(config),
+      modules: runtimeModules(),
+      headers: { 'Referrer-Policy': 'no-referrer', 'X-Content-Type-Options': 'nosniff' },
+    });
+    stops.push(() => viewer.close());
+
+    return {
+      viewerOrigin,
+      standinUrl: standin.url,
+      issuer: standin.issuer,
+      dicomWebRoot: standin.dicomWebRoot,
+      orthancUrl: orthanc.url,
+      studyPageUrl: `${standin.url}/`,
+      sampleData,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
