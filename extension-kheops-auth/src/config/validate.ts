@@ -113,16 +113,16 @@ export function validateConfig(input: unknown): ValidationResult {
   if (!Array.isArray(input.issuers) || input.issuers.length === 0) {
     problems.push({ key: 'issuers', message: 'must list at least one trusted issuer' });
   } else {
+    const seen = new Set<string>();
     input.issuers.forEach((entry, index) => {
       const issuer = validateIssuer(entry, index, problems);
-      if (issuer) issuers.push(issuer);
-    });
-    const seen = new Set<string>();
-    issuers.forEach((entry, index) => {
-      if (seen.has(entry.issuer)) {
-        problems.push({ key: `issuers[${index}].issuer`, message: `"${entry.issuer}" is listed twice` });
+      if (!issuer) return;
+      if (seen.has(issuer.issuer)) {
+        problems.push({ key: `issuers[${index}].issuer`, message: `"${issuer.issuer}" is listed twice` });
+        return;
       }
-      seen.add(entry.issuer);
+      seen.add(issuer.issuer);
+      issuers.push(issuer);
     });
   }
 

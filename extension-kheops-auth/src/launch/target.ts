@@ -37,11 +37,11 @@ export function validateTarget(
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     return { ok: false, refusal: refuse('invalid_target', `target_link_uri uses the ${url.protocol} scheme; only the viewer's own http(s) URLs are accepted`) };
   }
-  if (url.username || url.password) {
-    return { ok: false, refusal: refuse('invalid_target', 'target_link_uri must not contain a user name or password') };
-  }
   if (url.origin !== viewerOrigin) {
     return { ok: false, refusal: refuse('foreign_target', `target_link_uri points at ${url.origin}, not at this viewer (${viewerOrigin})`) };
+  }
+  if (url.username || url.password) {
+    return { ok: false, refusal: refuse('invalid_target', 'target_link_uri must not contain a user name or password') };
   }
   // URL parsing already resolved plain dot segments; encoded ones (and encoded slashes) would let a
   // path look allowed here and resolve elsewhere after a later decode, so they are refused outright.

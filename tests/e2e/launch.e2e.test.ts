@@ -1,0 +1,89 @@
+import type { Browser } from 'playwright-core';
+import { artifactPath, launchBrowser, newViewerContext } from './support/browser';
+import { clearGatewayLog, gatewayLog } from './support/gateway-log';
+import { stackInfo } from './support/stack-info';
+import { firstViewportSeries, waitForRenderedFirstViewport } from './support/viewer';
+
+const stack = stackInfo();
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+function clickedSeries() {
+  const ct = stack.sampleData.studies.find(study => study.series.some(series => series.modality === 'CT'));
+  if (!ct || ct.series.length < 2) throw new Error('the sample data has no CT study with two series');
+  const series = ct.series[1];
+  if (!series) throw new Error('the CT study has no second series');
+  return { study: ct, series };
+}
+
+test('launch opens the clicked series', async () => {
+  const { study, series } = clickedSeries();
+  await clearGatewayLog(stack);
+  const context = await newViewerContext(browser);
+  const page = await context.newPage();
+  const consoleLines: string[] = [];
+  page.on('console', message => consoleLines.push(`${message.type()}: ${message.text()}`));
+
+  try {
+    // A clinician on the KHEOPS study page clicks the thumbnail of the study's second series.
+    await page.goto(`${stack.studyPageUrl}?user=alice`);
+    await page.locator(`a.series-thumbnail[data-series-uid="${series.seriesInstanceUID}"]`).click();
+
+    // The viewer's login route sends the browser to the provider, which asks alice to sign in.
+    await page.waitForSelector('#password', { timeout: 60_000 });
+    expect(page.url().startsWith(stack.issuer)).toBe(true);
+    expect(await page.inputValue('#username')).toBe('alice');
+    await page.fill('#password', 'alice');
+    await page.click('#login');
+
+    // Back in the viewer, on the mode route with the study and the clicked series.
+    await page.waitForURL(url => url.origin === stack.viewerOrigin && url.pathname === '/kheops', { timeout: 60_000 });
+    const landed = new URL(page.url());
+    expect(landed.searchParams.get('StudyInstanceUIDs')).toBe(study.studyInstanceUID);
+    expect(landed.searchParams.get('initialSeriesInstanceUID')).toBe(series.seriesInstanceUID);
+    expect(landed.searchParams.has('code')).toBe(false);
+    expect(landed.searchParams.has('state')).toBe(false);
+
+    await page.waitForFunction(
+      expected => {
+        const services = (window as unknown as { services?: Record<string, any> }).services;
+        const state = services?.viewportGridService?.getState();
+        if (!state?.viewports) return false;
+        const viewports = state.viewports instanceof Map ? [...state.viewports.values()] : Object.values(state.viewports);
+        const uid = viewports[0]?.displaySetInstanceUIDs?.[0];
+        return uid ? services?.displaySetService?.getDisplaySetByUID(uid)?.SeriesInstanceUID === expected : false;
+      },
+      series.seriesInstanceUID,
+      { timeout: 90_000 },
+    );
+    const shown = await firstViewportSeries(page);
+    expect(shown).toEqual({ seriesInstanceUID: series.seriesInstanceUID, description: series.description });
+
+    // The first viewport says which series it shows, and draws it.
+    await expect(page.locator('[data-cy="viewport-pane"]').first().textContent()).resolves.toContain(series.description);
+    const stats = await waitForRenderedFirstViewport(page);
+    expect(stats.litFraction).toBeGreaterThan(0.05);
+    await page.screenshot({ path: artifactPath('launch-opens-the-clicked-series.png') });
+
+    // Every DICOMweb request reached the gateway with a valid token; none went without one.
+    const log = await gatewayLog(stack);
+    const requests = log.filter(entry => entry.outcome !== 'preflight');
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.filter(entry => entry.outcome !== 'forwarded')).toEqual([]);
+    expect(requests.every(entry => entry.tokenId !== 'none' && entry.sub === 'alice')).toBe(true);
+    expect(requests.some(entry => entry.path.includes(`/series/${series.seriesInstanceUID}`))).toBe(true);
+  } catch (error) {
+    await page.screenshot({ path: artifactPath('launch-opens-the-clicked-series.failure.png') }).catch(() => undefined);
+    console.log(consoleLines.slice(-40).join('\n'));
+    throw error;
+  } finally {
+    await context.close();
+  }
+});
