@@ -1,0 +1,83 @@
+/**
+ * @jest-environment jsdom
+ */
+import React from 'react';
+import { render, screen, waitFor } from '@testing-library/react';
+import { KheopsAuthError } from '../errors';
+import { setRuntime } from '../ohif/runtime';
+import { requireValidConfig } from '../config/validate';
+import type { KheopsSession } from '../session/kheops-session';
+import { CallbackRoute } from './CallbackRoute';
+import { LoginRoute } from './LoginRoute';
+
+const ISSUER = 'https://kheops.example.org/api';
+const config = requireValidConfig({ issuers: [{ issuer: ISSUER, clientId: 'ohif-viewer', dicomWebRoot: 'https://kheops.example.org/api' }] });
+
+function useSession(session: Partial<KheopsSession>): void {
+  setRuntime({ ready: true, config, session: session as KheopsSession });
+}
+
+let warn: jest.SpyInstance;
+beforeEach(() => {
+  warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+});
+afterEach(() => warn.mockRestore());
+
+describe('LoginRoute', () => {
+  it('starts the sign-in for a valid launch', async () => {
+    const beginSignIn = jest.fn().mockResolvedValue(undefined);
+    useSession({ beginSignIn });
+    const target = `${window.location.origin}/kheops?StudyInstanceUIDs=1.2`;
+    window.history.replaceState(null, '', `/kheops/login?iss=${encodeURIComponent(ISSUER)}&login_hint=alice&target_link_uri=${encodeURIComponent(target)}`);
+    render(<LoginRoute />);
+    expect(screen.getByText('Signing you in with KHEOPS…')).toBeTruthy();
+    await waitFor(() => expect(beginSignIn).toHaveBeenCalledTimes(1));
+    expect(beginSignIn.mock.calls[0][0]).toMatchObject({ kind: 'oidc', loginHint: 'alice', target: '/kheops?StudyInstanceUIDs=1.2' });
+  });
+
+  it('shows why a launch from an unknown issuer is refused, as text', async () => {
+    const beginSignIn = jest.fn();
+    useSession({ beginSignIn });
+    window.history.replaceState(null, '', `/kheops/login?iss=${encodeURIComponent('<img src=x onerror=alert(1)>')}`);
+    const { container } = render(<LoginRoute />);
+    await screen.findByText('This launch was refused');
+    expect(container.querySelector('[data-kheops-auth-code="unknown_issuer"]')).not.toBeNull();
+    expect(container.querySelector('img')).toBeNull();
+    expect(container.textContent).toContain('<img src=x onerror=alert(1)>');
+    expect(beginSignIn).not.toHaveBeenCalled();
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('unknown_issuer'));
+  });
+
+  it('shows the configuration problem when the extension could not start', async () => {
+    setRuntime({ ready: false, problem: new KheopsAuthError('configuration_invalid', 'kheopsAuth.issuers must list at least one trusted issuer') });
+    window.history.replaceState(null, '', '/kheops/login?iss=x');
+    const { container } = render(<LoginRoute />);
+    await screen.findByText(/must list at least one trusted issuer/);
+    expect(container.querySelector('[data-kheops-auth-code="configuration_invalid"]')).not.toBeNull();
+  });
+});
+
+describe('CallbackRoute', () => {
+  it('moves to the launch target without a document load and drops code and state from the history', async () => {
+    const completeSignIn = jest.fn().mockResolvedValue({ target: '/kheops?StudyInstanceUIDs=1.2&initialSeriesInstanceUID=1.2.3' });
+    useSession({ completeSignIn });
+    window.history.replaceState(null, '', '/kheops/callback?code=abc&state=xyz');
+    const popstate = jest.fn();
+    window.addEventListener('popstate', popstate);
+    render(<CallbackRoute />);
+    await waitFor(() => expect(popstate).toHaveBeenCalled());
+    expect(window.location.pathname + window.location.search).toBe('/kheops?StudyInstanceUIDs=1.2&initialSeriesInstanceUID=1.2.3');
+    expect(completeSignIn).toHaveBeenCalledWith(expect.stringContaining('/kheops/callback?code=abc&state=xyz'));
+    window.removeEventListener('popstate', popstate);
+  });
+
+  it('shows a failed sign-in and scrubs the callback URL', async () => {
+    const completeSignIn = jest.fn().mockRejectedValue(new KheopsAuthError('unknown_state', 'This sign-in response does not belong to this tab.'));
+    useSession({ completeSignIn });
+    window.history.replaceState(null, '', '/kheops/callback?code=used&state=forged');
+    const { container } = render(<CallbackRoute />);
+    await screen.findByText('Sign-in failed');
+    expect(container.querySelector('[data-kheops-auth-code="unknown_state"]')).not.toBeNull();
+    expect(window.location.search).toBe('');
+  });
+});
