@@ -39,7 +39,7 @@ export default {
       testMatch: ['<rootDir>/tests/e2e/**/*.e2e.test.ts'],
       globalSetup: '<rootDir>/tests/e2e/global-setup.cjs',
       globalTeardown: '<rootDir>/tests/e2e/global-teardown.cjs',
-      testTimeout: 180000,
+      setupFilesAfterEnv: ['<rootDir>/tests/e2e/setup-timeout.cjs'],
       slowTestThreshold: 60,
     },
   ],

@@ -22,7 +22,8 @@ export async function modeFactory({ modeConfiguration, loadModules }: ModeFactor
     id: MODE_ID,
     routeName: ROUTE_NAME,
     displayName: 'KHEOPS',
-    extensions: { ...baseInstance.extensions, [AUTH_EXTENSION_ID]: '^0.1.0' },
+    // Not listed in `extensions`: OHIF imports each of those by name when the route opens, and the
+    // prebuilt app knows this extension only by the URL it was loaded from at start-up.
   };
 }
 

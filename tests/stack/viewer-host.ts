@@ -80,7 +80,7 @@ export async function startViewerHost(options: ViewerHostOptions): Promise<Viewe
     }
     const urlPath = new URL(req.url ?? '/', 'http://viewer.invalid').pathname;
     if (urlPath === '/app-config.js') {
-      res.writeHead(200, { ...headers, 'Content-Type': contentType('.js'), 'Cache-Control': 'no-cache' });
+      res.writeHead(200, { ...headers, 'Content-Type': contentType('app-config.js'), 'Cache-Control': 'no-cache' });
       res.end(options.appConfigScript);
       return;
     }

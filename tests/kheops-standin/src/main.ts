@@ -1,0 +1,47 @@
+// Command line: node --import tsx tests/kheops-standin/src/main.ts
+// Environment: STANDIN_PORT (8080; 0 = any free port), ORTHANC_URL (http://127.0.0.1:8042),
+// VIEWER_ORIGIN (http://localhost:3000), ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL (seconds),
+// STANDIN_TEST_CONTROLS=1, STANDIN_LOG_FILE.
+import { startStandin } from './index.js';
+
+function integerFromEnv(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const standin = await startStandin({
+    port: integerFromEnv('STANDIN_PORT') ?? 8080,
+    orthancUrl: process.env.ORTHANC_URL || 'http://127.0.0.1:8042',
+    viewerOrigin: process.env.VIEWER_ORIGIN || 'http://localhost:3000',
+    accessTokenTtl: integerFromEnv('ACCESS_TOKEN_TTL'),
+    refreshTokenTtl: integerFromEnv('REFRESH_TOKEN_TTL'),
+    testControls: process.env.STANDIN_TEST_CONTROLS === '1',
+    logFile: process.env.STANDIN_LOG_FILE || undefined,
+  });
+
+  // The first line is what launchers wait for; keep its shape stable.
+  console.log(`KHEOPS stand-in ready at ${standin.url}`);
+  console.log(`  issuer:        ${standin.issuer}`);
+  console.log(`  DICOMweb root: ${standin.dicomWebRoot}`);
+  console.log(`  client id:     ${standin.clientId}`);
+  console.log(`  study page:    ${standin.url}/?user=alice`);
+  console.log(`  test controls: ${process.env.STANDIN_TEST_CONTROLS === '1' ? `${standin.url}/__test/` : 'off'}`);
+
+  const stop = () => {
+    standin.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`kheops-standin: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

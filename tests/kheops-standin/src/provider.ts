@@ -1,0 +1,169 @@
+// The whole oidc-provider configuration of the stand-in, in one place.
+import { randomBytes } from 'node:crypto';
+import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { JWK } from 'jose';
+
+import { findDemoUser } from './accounts.js';
+import { contentSecurityPolicy, escapeHtml, renderPage } from './html.js';
+import type { RuntimeSettings } from './settings.js';
+
+export const VIEWER_CLIENT_ID = 'ohif-viewer';
+/** Scopes a DICOMweb access token can carry; `write` is what STOW needs, as on KHEOPS. */
+export const DICOMWEB_SCOPES = ['read', 'write'] as const;
+const OIDC_SCOPES = ['openid', 'profile', 'offline_access'];
+
+export interface ProviderOptions {
+  issuer: string;
+  dicomWebRoot: string;
+  viewerOrigin: string;
+  settings: RuntimeSettings;
+  signingJwk: JWK;
+}
+
+export function viewerRedirectUris(viewerOrigin: string): string[] {
+  return ['/kheops/callback', '/kheops/popup-callback', '/kheops-login/callback'].map((path) => viewerOrigin + path);
+}
+
+export function createProvider({ issuer, dicomWebRoot, viewerOrigin, settings, signingJwk }: ProviderOptions): Provider {
+  const configuration: Configuration = {
+    clients: [
+      {
+        client_id: VIEWER_CLIENT_ID,
+        client_name: 'OHIF viewer',
+        application_type: 'web',
+        token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        redirect_uris: viewerRedirectUris(viewerOrigin),
+        post_logout_redirect_uris: [`${viewerOrigin}/kheops/signed-out`, `${viewerOrigin}/`],
+      },
+    ],
+    jwks: { keys: [signingJwk as NonNullable<Configuration['jwks']>['keys'][number]] },
+    // A restart invalidates all sessions anyway (in-memory adapter), so random cookie keys cost nothing.
+    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    scopes: OIDC_SCOPES,
+    claims: { openid: ['sub'], profile: ['name', 'preferred_username'] },
+    // The viewer shows who is signed in from the ID token; without this, oidc-provider would put the
+    // profile claims only in userinfo for the code flow.
+    conformIdTokenClaims: false,
+    async findAccount(_ctx, sub) {
+      const user = findDemoUser(sub);
+      if (!user) return undefined;
+      return {
+        accountId: user.id,
+        claims: () => ({ sub: user.id, name: user.name, preferred_username: user.id }),
+      };
+    },
+    // Code flow only (RFC 9700): no tokens from the authorization endpoint.
+    responseTypes: ['code'],
+    pkce: { required: () => true },
+    // oidc-provider drops offline_access from an authorization request that carries a prompt other
+    // than consent (oidc-client-ts sends prompt=none or prompt=login in some paths). The viewer is a
+    // first-party public client whose refresh tokens rotate, so it always gets one.
+    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    // Literal true: every use rotates, and a second use of a rotated token revokes the grant.
+    rotateRefreshToken: true,
+    ttl: {
+      AccessToken: () => settings.accessTokenTtl,
+      // Rotation must not extend a sign-in forever: a rotated token keeps at most the remaining
+      // lifetime of the one it replaces (and a shortened setting applies to it at once).
+      RefreshToken: (ctx: KoaContextWithOIDC) => {
+        const remaining = ctx?.oidc?.entities.RotatedRefreshToken?.remainingTTL;
+        return remaining === undefined ? settings.refreshTokenTtl : Math.max(1, Math.min(remaining, settings.refreshTokenTtl));
+      },
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      Interaction: 3600,
+      Session: 24 * 3600,
+      Grant: () => Math.max(settings.refreshTokenTtl, 24 * 3600),
+    },
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => renderIntoContext(ctx, viewerOrigin, logoutPage(form)),
+        postLogoutSuccessSource: (ctx) =>
+          renderIntoContext(ctx, viewerOrigin, '<section class="panel narrow"><h2>Signed out</h2><p>You are signed out of KHEOPS.</p></section>'),
+      },
+      resourceIndicators: {
+        enabled: true,
+        // oidc-client-ts never sends `resource`: every token is for the DICOMweb root.
+        defaultResource: () => dicomWebRoot,
+        useGrantedResource: () => true,
+        getResourceServerInfo: () => ({
+          scope: DICOMWEB_SCOPES.join(' '),
+          audience: dicomWebRoot,
+          accessTokenFormat: 'jwt',
+          accessTokenTTL: settings.accessTokenTtl,
+          jwt: { sign: { alg: 'RS256' } },
+        }),
+      },
+    },
+    clientBasedCORS: (_ctx, origin) => origin === viewerOrigin,
+    interactions: {
+      policy: interactionPolicyWithLoginHint(),
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+    },
+    renderError: (ctx, out) => {
+      const details = Object.entries(out)
+        .map(([key, value]) => `<p><strong>${escapeHtml(key)}</strong>: ${escapeHtml(value)}</p>`)
+        .join('');
+      renderIntoContext(ctx, viewerOrigin, `<section class="panel narrow"><h2>Sign-in error</h2>${details}</section>`);
+    },
+  };
+
+  const provider = new Provider(issuer, configuration);
+  advertiseDicomWebScopes(provider);
+  return provider;
+}
+
+/**
+ * The study page passes `login_hint=<user>`. When another user is already signed in at the
+ * provider, silently reusing that session would open the viewer as the wrong person, so a
+ * mismatching hint asks for the login form again (KHEOPS would do the same by user identity).
+ */
+function interactionPolicyWithLoginHint(): interactionPolicy.DefaultPolicy {
+  const policy = interactionPolicy.base();
+  policy.get('login')?.checks.add(
+    new interactionPolicy.Check(
+      'login_hint_other_user',
+      'login_hint names another user than the one signed in',
+      (ctx) => {
+        const hint = ctx.oidc.params?.login_hint;
+        const current = ctx.oidc.session?.accountId;
+        if (typeof hint !== 'string' || !current || ctx.oidc.result?.login) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+        return hint === current ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT;
+      },
+    ),
+  );
+  return policy;
+}
+
+/** Resource-server scopes are not OIDC scopes, so oidc-provider leaves them out of discovery. */
+function advertiseDicomWebScopes(provider: Provider): void {
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.oidc?.route === 'discovery' && ctx.body && typeof ctx.body === 'object') {
+      const body = ctx.body as { scopes_supported?: string[] };
+      body.scopes_supported = [...new Set([...(body.scopes_supported ?? []), ...DICOMWEB_SCOPES])];
+    }
+  });
+}
+
+function logoutPage(form: string): string {
+  // `form` is oidc-provider's own hidden form (with its xsrf token); the buttons submit it.
+  return `<section class="panel narrow">
+  <h2>Sign out of KHEOPS?</h2>
+  ${form}
+  <button id="logout-confirm" type="submit" form="op.logoutForm" name="logout" value="yes">Yes, sign me out</button>
+  <button id="logout-cancel" class="secondary" type="submit" form="op.logoutForm">No, stay signed in</button>
+</section>`;
+}
+
+function renderIntoContext(ctx: KoaContextWithOIDC, viewerOrigin: string, body: string): void {
+  ctx.type = 'html';
+  ctx.set('Cache-Control', 'no-store');
+  ctx.set('Content-Security-Policy', contentSecurityPolicy([viewerOrigin]));
+  ctx.body = renderPage({ body });
+}
