@@ -1,19 +1,8 @@
+import type { RequestLogEntry } from '../../kheops-standin/src/request-log';
 import type { StackInfo } from './stack-info';
 
 /** One gateway request as the stand-in logs it (never the token itself). */
-export interface GatewayLogEntry {
-  time: string;
-  method: string;
-  path: string;
-  status: number;
-  tokenId: string;
-  sub?: string;
-  scope?: string;
-  exp?: number;
-  iat?: number;
-  outcome: 'forwarded' | 'no-token' | 'invalid-token' | 'expired' | 'insufficient-scope' | 'revoked' | 'preflight';
-  reason?: string;
-}
+export type GatewayLogEntry = RequestLogEntry;
 
 export async function gatewayLog(stack: StackInfo): Promise<GatewayLogEntry[]> {
   const response = await fetch(`${stack.standinUrl}/__test/log`);

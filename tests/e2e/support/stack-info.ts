@@ -1,18 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { SampleDataSummary } from '../../fixtures/load-sample-data';
+import type { RunningStack } from '../../stack/stack';
 
 /** What the global setup wrote about the running stack. */
-export interface StackInfo {
-  viewerOrigin: string;
-  standinUrl: string;
-  issuer: string;
-  dicomWebRoot: string;
-  orthancUrl: string;
-  studyPageUrl: string;
-  sampleData: SampleDataSummary;
-  workDir: string;
-}
+export type StackInfo = Omit<RunningStack, 'stop'> & { workDir: string };
 
 export function stackInfo(): StackInfo {
   return JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', '.artifacts', 'stack.json'), 'utf8')) as StackInfo;
