@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { renderAppConfigScript, viewerAppConfig } from '../../platform-config/src/app-config';
+import { renderAppConfigScript } from '../../platform-config/src/app-config';
+import { standinAppConfig } from '../../platform-config/src/examples';
 import { loadSampleData, type SampleDataSummary } from '../fixtures/load-sample-data';
 import { startStandin, type Standin } from '../kheops-standin/src/index';
 import { startOrthanc, type RunningOrthanc } from './orthanc';
@@ -80,17 +81,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     stops.push(() => standin.close());
 
     log(`starting the viewer on ${viewerOrigin}`);
-    const config = viewerAppConfig({
-      modulesBaseUrl: `${viewerOrigin}/modules`,
-      kheops: [
-        {
-          issuer: standin.issuer,
-          clientId: standin.clientId,
-          dicomWebRoot: standin.dicomWebRoot,
-          displayName: 'KHEOPS (local stand-in)',
-        },
-      ],
-    });
+    const config = standinAppConfig(viewerOrigin, standin);
     const viewer: ViewerHost = await startViewerHost({
       port: options.viewerPort,
       distDir: ohifDistDir(),

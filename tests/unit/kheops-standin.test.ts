@@ -587,6 +587,26 @@ describe('KHEOPS stand-in', () => {
     expect((await revoke('eyJhbGciOiJSUzI1NiJ9.e30.c2ln', 'access_token')).status).toBe(200);
   });
 
+  test('/__test/read-only makes a user\'s new grants leave out write: reads pass, STOW is refused', async () => {
+    try {
+      expect((await postJson(`${base}/__test/read-only`, { user: 'bob', readOnly: true })).status).toBe(200);
+      const bob = remember(await signIn(base, { user: 'bob' }));
+      expect((bob as unknown as { scope?: string }).scope?.split(' ')).not.toContain('write');
+      const claims = JSON.parse(Buffer.from(bob.access_token.split('.')[1] ?? '', 'base64url').toString()) as { scope: string };
+      expect(claims.scope).toBe('read');
+      const auth = { authorization: `Bearer ${bob.access_token}` };
+      expect((await fetch(`${base}/api/studies`, { headers: auth })).status).toBe(200);
+      const stow = await fetch(`${base}/api/studies`, { method: 'POST', headers: { ...auth, 'content-type': 'application/dicom' }, body: 'x' });
+      expect(stow.status).toBe(403);
+      // Other users keep write.
+      const alice = remember(await signIn(base, { user: 'alice' }));
+      expect((alice as unknown as { scope?: string }).scope?.split(' ')).toContain('write');
+    } finally {
+      await postJson(`${base}/__test/read-only`, { user: 'bob', readOnly: false });
+    }
+    expect((await postJson(`${base}/__test/read-only`, { user: 'mallory', readOnly: true })).status).toBe(400);
+  });
+
   test('/__test/fail simulates provider and gateway outages', async () => {
     const tokens = remember(await signIn(base));
     try {
@@ -670,6 +690,30 @@ describe('KHEOPS stand-in without test controls', () => {
     const code = await new Promise<number | null>((resolve) => second.once('exit', resolve));
     expect(code).toBe(1);
     expect(stderr).toContain(`port ${port} is in use; set STANDIN_PORT to another port`);
+  });
+});
+
+// KHEOPS itself issues no refresh tokens; the deployment check must be able to see such a provider.
+describe('KHEOPS stand-in without refresh tokens (STANDIN_REFRESH_TOKENS=0)', () => {
+  let standin: Awaited<ReturnType<typeof startStandinProcess>> | undefined;
+
+  afterAll(async () => {
+    await stopProcess(standin?.child);
+  });
+
+  test('drops refresh_token from discovery and gives none at sign-in', async () => {
+    standin = await startStandinProcess({ ORTHANC_URL: 'http://127.0.0.1:9', STANDIN_REFRESH_TOKENS: '0' });
+    const discovery = (await (await fetch(`${standin.url}/api/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(discovery.grant_types_supported).toEqual(['authorization_code']);
+    expect(discovery.scopes_supported).not.toContain('offline_access');
+    expect(discovery.code_challenge_methods_supported).toEqual(['S256']);
+
+    const tokens = await signIn(standin.url);
+    expect(tokens.access_token).toBeTruthy();
+    expect(tokens.refresh_token).toBeUndefined();
+    const refused = await refresh(standin.url, 'anything');
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/unauthorized_client|unsupported_grant_type/);
   });
 });
 

@@ -31,6 +31,8 @@ export interface StandinOptions {
   accessTokenTtl?: number;
   /** Seconds, default 8 h. */
   refreshTokenTtl?: number;
+  /** Issue refresh tokens (default true); false removes the refresh_token grant, as on KHEOPS itself. */
+  refreshTokens?: boolean;
   /** Mount /__test/* (default false). */
   testControls?: boolean;
   /** Also append request-log JSON lines to this file. */
@@ -71,7 +73,7 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
   const log = new RequestLog(options.logFile);
   const grants = new GrantRegistry();
   const signingKey = await generateSigningKey();
-  const provider = createProvider({ issuer, dicomWebRoot, viewerOrigin, settings, signingJwk: signingKey.privateJwk });
+  const provider = createProvider({ issuer, dicomWebRoot, viewerOrigin, settings, signingJwk: signingKey.privateJwk, refreshTokens: options.refreshTokens ?? true });
   trackGrants(provider, grants);
   provider.on('server_error', (_ctx, error) => console.error('kheops-standin: provider error:', error));
 
@@ -82,7 +84,7 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
     log,
     verifier: { publicKey: signingKey.publicKey, issuer, audience: dicomWebRoot, grants },
   };
-  const interactions: InteractionContext = { provider, dicomWebRoot, viewerOrigin };
+  const interactions: InteractionContext = { provider, dicomWebRoot, viewerOrigin, settings };
   const studyPage: StudyPageContext = { orthanc: new OrthancClient(orthancUrl), issuer, viewerOrigin };
   const controls: TestControlContext = { provider, grants, log, settings };
   const providerCallback = provider.callback();

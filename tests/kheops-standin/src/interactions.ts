@@ -7,6 +7,7 @@ import { DEMO_USERS, authenticate, findDemoUser } from './accounts.js';
 import { escapeHtml, renderPage, sendHtml } from './html.js';
 import { HttpError, readForm } from './http-utils.js';
 import { DICOMWEB_SCOPES, VIEWER_CLIENT_ID } from './provider.js';
+import type { RuntimeSettings } from './settings.js';
 
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -14,6 +15,7 @@ export interface InteractionContext {
   provider: Provider;
   dicomWebRoot: string;
   viewerOrigin: string;
+  settings: RuntimeSettings;
 }
 
 const INTERACTION_PATH = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/(login|abort))?$/;
@@ -88,10 +90,10 @@ async function submitLogin(context: InteractionContext, req: IncomingMessage, re
 /**
  * KHEOPS is the viewer's own platform, so the viewer is a first-party client: the user is never asked
  * to approve scopes. The grant holds exactly what was requested (the DICOMweb scopes only as far as
- * the resource server defines them).
+ * the resource server defines them), except `write` for a user made read-only by a test control.
  */
 async function grantConsent(
-  { provider, dicomWebRoot }: InteractionContext,
+  { provider, dicomWebRoot, settings }: InteractionContext,
   req: IncomingMessage,
   res: ServerResponse,
   interaction: Interaction,
@@ -110,10 +112,14 @@ async function grantConsent(
   };
   if (details.missingOIDCScope?.length) grant.addOIDCScope(details.missingOIDCScope.join(' '));
   if (details.missingOIDCClaims?.length) grant.addOIDCClaims(details.missingOIDCClaims);
+  const readOnly = settings.readOnlyUsers.has(session.accountId);
   const dicomWebScopes = (details.missingResourceScopes?.[dicomWebRoot] ?? []).filter((scope) =>
     (DICOMWEB_SCOPES as readonly string[]).includes(scope),
   );
-  if (dicomWebScopes.length) grant.addResourceScope(dicomWebRoot, dicomWebScopes.join(' '));
+  const granted = readOnly ? dicomWebScopes.filter((scope) => scope !== 'write') : dicomWebScopes;
+  if (granted.length) grant.addResourceScope(dicomWebRoot, granted.join(' '));
+  // Rejected rather than left out: a scope still "missing" would send the user back to consent forever.
+  if (readOnly && dicomWebScopes.includes('write')) grant.rejectResourceScope(dicomWebRoot, 'write');
 
   const grantId = await grant.save();
   const result: InteractionResults = { consent: existing ? {} : { grantId } };

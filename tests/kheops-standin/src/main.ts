@@ -1,7 +1,7 @@
 // Command line: node --import tsx tests/kheops-standin/src/main.ts
 // Environment: STANDIN_PORT (8080; 0 = any free port), ORTHANC_URL (http://127.0.0.1:8042),
 // VIEWER_ORIGIN (http://localhost:3000), ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL (seconds),
-// STANDIN_TEST_CONTROLS=1, STANDIN_LOG_FILE.
+// STANDIN_TEST_CONTROLS=1, STANDIN_LOG_FILE, STANDIN_REFRESH_TOKENS=0 (no refresh tokens).
 import { startStandin } from './index.js';
 
 function integerFromEnv(name: string): number | undefined {
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     viewerOrigin: process.env.VIEWER_ORIGIN || 'http://localhost:3000',
     accessTokenTtl: integerFromEnv('ACCESS_TOKEN_TTL'),
     refreshTokenTtl: integerFromEnv('REFRESH_TOKEN_TTL'),
+    refreshTokens: process.env.STANDIN_REFRESH_TOKENS !== '0',
     testControls: process.env.STANDIN_TEST_CONTROLS === '1',
     logFile: process.env.STANDIN_LOG_FILE || undefined,
   });

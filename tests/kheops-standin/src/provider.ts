@@ -18,13 +18,15 @@ export interface ProviderOptions {
   viewerOrigin: string;
   settings: RuntimeSettings;
   signingJwk: JWK;
+  /** False plays a provider without refresh tokens (like KHEOPS itself): default true. */
+  refreshTokens?: boolean;
 }
 
 export function viewerRedirectUris(viewerOrigin: string): string[] {
   return ['/kheops/callback', '/kheops/popup-callback', '/kheops-login/callback'].map((path) => viewerOrigin + path);
 }
 
-export function createProvider({ issuer, dicomWebRoot, viewerOrigin, settings, signingJwk }: ProviderOptions): Provider {
+export function createProvider({ issuer, dicomWebRoot, viewerOrigin, settings, signingJwk, refreshTokens = true }: ProviderOptions): Provider {
   const configuration: Configuration = {
     clients: [
       {
@@ -32,7 +34,7 @@ export function createProvider({ issuer, dicomWebRoot, viewerOrigin, settings, s
         client_name: 'OHIF viewer',
         application_type: 'web',
         token_endpoint_auth_method: 'none',
-        grant_types: ['authorization_code', 'refresh_token'],
+        grant_types: refreshTokens ? ['authorization_code', 'refresh_token'] : ['authorization_code'],
         response_types: ['code'],
         redirect_uris: viewerRedirectUris(viewerOrigin),
         post_logout_redirect_uris: [`${viewerOrigin}/kheops/signed-out`, `${viewerOrigin}/`],
@@ -41,7 +43,10 @@ export function createProvider({ issuer, dicomWebRoot, viewerOrigin, settings, s
     jwks: { keys: [signingJwk as NonNullable<Configuration['jwks']>['keys'][number]] },
     // A restart invalidates all sessions anyway (in-memory adapter), so random cookie keys cost nothing.
     cookies: { keys: [randomBytes(32).toString('base64url')] },
-    scopes: OIDC_SCOPES,
+    // oidc-provider derives discovery's grant_types_supported from the configuration: refresh_token is
+    // there when offline_access is a scope or issueRefreshToken is customised. Without refresh tokens,
+    // leave out both, so discovery and the client agree (offline_access in a request is then dropped).
+    scopes: refreshTokens ? OIDC_SCOPES : OIDC_SCOPES.filter((scope) => scope !== 'offline_access'),
     claims: { openid: ['sub'], profile: ['name', 'preferred_username'] },
     // The viewer shows who is signed in from the ID token; without this, oidc-provider would put the
     // profile claims only in userinfo for the code flow.
@@ -60,7 +65,7 @@ export function createProvider({ issuer, dicomWebRoot, viewerOrigin, settings, s
     // oidc-provider drops offline_access from an authorization request that carries a prompt other
     // than consent (oidc-client-ts sends prompt=none or prompt=login in some paths). The viewer is a
     // first-party public client whose refresh tokens rotate, so it always gets one.
-    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    ...(refreshTokens ? { issueRefreshToken: alwaysWhenAllowed } : {}),
     // Literal true: every use rotates, and a second use of a rotated token revokes the grant.
     rotateRefreshToken: true,
     ttl: {
@@ -117,6 +122,9 @@ export function createProvider({ issuer, dicomWebRoot, viewerOrigin, settings, s
   advertiseDicomWebScopes(provider);
   return provider;
 }
+
+const alwaysWhenAllowed: NonNullable<Configuration['issueRefreshToken']> = (_ctx, client) =>
+  client.grantTypeAllowed('refresh_token');
 
 /**
  * The study page passes `login_hint=<user>`. When another user is already signed in at the

@@ -10,6 +10,11 @@ export interface RuntimeSettings {
   providerDown: boolean;
   /** Simulated outage of the DICOMweb gateway. */
   gatewayDown: boolean;
+  /**
+   * Users whose grants leave out `write`, as a KHEOPS album member without the right to add series:
+   * their tokens can read DICOMweb but not STOW.
+   */
+  readOnlyUsers: Set<string>;
 }
 
 export const DEFAULT_ACCESS_TOKEN_TTL = 300;
@@ -21,6 +26,7 @@ export function createSettings(accessTokenTtl?: number, refreshTokenTtl?: number
     refreshTokenTtl: validTtl('refreshTokenTtl', refreshTokenTtl ?? DEFAULT_REFRESH_TOKEN_TTL),
     providerDown: false,
     gatewayDown: false,
+    readOnlyUsers: new Set(),
   };
 }
 

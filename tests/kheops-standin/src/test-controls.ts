@@ -41,6 +41,8 @@ export async function handleTestControl(
       return sendJson(res, 200, applyTtl(context.settings, await readJsonObject(req)));
     case 'POST /__test/revoke':
       return sendJson(res, 200, await revoke(context, await readJsonObject(req)));
+    case 'POST /__test/read-only':
+      return sendJson(res, 200, applyReadOnly(context.settings, await readJsonObject(req)));
     case 'POST /__test/fail':
       return sendJson(res, 200, applyFailures(context.settings, await readJsonObject(req)));
     default:
@@ -71,6 +73,15 @@ function applyFailures(settings: RuntimeSettings, body: Record<string, unknown>)
   if (typeof body.provider === 'boolean') settings.providerDown = body.provider;
   if (typeof body.gateway === 'boolean') settings.gatewayDown = body.gateway;
   return { provider: settings.providerDown, gateway: settings.gatewayDown };
+}
+
+function applyReadOnly(settings: RuntimeSettings, body: Record<string, unknown>) {
+  const user = findDemoUser(body.user);
+  if (!user) throw new HttpError(400, `unknown user ${JSON.stringify(body.user)}`);
+  if (typeof body.readOnly !== 'boolean') throw new HttpError(400, 'readOnly must be true or false');
+  if (body.readOnly) settings.readOnlyUsers.add(user.id);
+  else settings.readOnlyUsers.delete(user.id);
+  return { user: user.id, readOnly: settings.readOnlyUsers.has(user.id) };
 }
 
 function checkedTtl(name: string, value: unknown): number {

@@ -1,0 +1,37 @@
+// Deployment check: npm run check-config -- <app-config.js> [--viewer-origin <origin>] [--offline]
+// Validates kheopsAuth with the extension's own code, then asks each provider and DICOMweb root
+// what the viewer will need from them. Exit code 0 when every check passes, 1 otherwise, 2 on usage.
+import path from 'node:path';
+import { parseArguments, USAGE } from '../src/check/arguments';
+import { formatReport } from '../src/check/result';
+import { runDeploymentCheck } from '../src/check/run';
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  const parsed = parseArguments(args);
+  if (!parsed.ok) {
+    console.error(`check-config: ${parsed.message}\n${USAGE}`);
+    return 2;
+  }
+  // npm runs scripts from the repository root; a relative path means the folder npm was started in.
+  const file = path.resolve(process.env.INIT_CWD ?? process.cwd(), parsed.options.file);
+  const results = await runDeploymentCheck({ ...parsed.options, file });
+  console.log(formatReport(results));
+  const failed = results.filter(result => !result.ok).length;
+  console.log(failed === 0 ? 'All checks passed.' : `${failed} check${failed === 1 ? '' : 's'} failed.`);
+  return failed === 0 ? 0 : 1;
+}
+
+main().then(
+  code => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`check-config: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,45 @@
+import { loadAppConfig } from './load-app-config';
+import { checkDicomWeb, checkIssuer } from './network-checks';
+import { fail, pass, type CheckResult } from './result';
+import { checkAppConfig } from './static-checks';
+import { viewerOriginFromConfig } from './viewer-origin';
+
+export interface DeploymentCheckOptions {
+  /** The app-config.js to check. */
+  file: string;
+  /** Overrides the origin derived from the module URLs. */
+  viewerOrigin?: string;
+  /** Per request; default 10 s. */
+  timeoutMs?: number;
+  /** Only the checks that need no network. */
+  offline?: boolean;
+}
+
+/** Every check, in the order a deployer would fix them: the file, its settings, then each server. */
+export async function runDeploymentCheck(options: DeploymentCheckOptions): Promise<CheckResult[]> {
+  const loaded = loadAppConfig(options.file);
+  if (!loaded.ok) return [fail('app configuration', loaded.message)];
+  const results: CheckResult[] = [pass('app configuration', `${options.file} sets window.config`)];
+
+  const { results: staticResults, config } = checkAppConfig(loaded.config);
+  results.push(...staticResults);
+  if (!config || options.offline) return results;
+
+  const derived = viewerOriginFromConfig(loaded.config);
+  const viewerOrigin = options.viewerOrigin ?? derived;
+  if (viewerOrigin) {
+    const source = options.viewerOrigin ? 'from --viewer-origin' : 'from the module URLs';
+    results.push(pass('viewer origin', `${viewerOrigin} (${source})`));
+  }
+  const networkOptions = { viewerOrigin, timeoutMs: options.timeoutMs ?? 10_000 };
+  // Issuers may share a DICOMweb root (several providers in front of one KHEOPS): check each root once.
+  const roots = new Set<string>();
+  for (const issuer of config.issuers) {
+    results.push(...(await checkIssuer(issuer, networkOptions)));
+    if (!roots.has(issuer.dicomWebRoot)) {
+      roots.add(issuer.dicomWebRoot);
+      results.push(...(await checkDicomWeb(issuer.dicomWebRoot, networkOptions)));
+    }
+  }
+  return results;
+}

@@ -1,0 +1,82 @@
+/**
+ * The checked-in example app configurations (`platform-config/app-config.*.js`), built here so that the
+ * files, the demo stack and the tests share one source of truth. `npm run config-examples` rewrites the
+ * files; a unit test fails when they drift from what this module produces.
+ */
+import { renderAppConfigScript, viewerAppConfig, type KheopsInstance } from './app-config';
+
+export interface ExampleFile {
+  /** File name inside platform-config/. */
+  name: string;
+  config: Record<string, unknown>;
+  /** The file's text, as the prebuilt app loads it. */
+  script: string;
+}
+
+/** What the KHEOPS stand-in reports about itself; `startStandin()` returns a superset of it. */
+export interface StandinEndpoints {
+  issuer: string;
+  clientId: string;
+  dicomWebRoot: string;
+}
+
+/** The viewer's app configuration for a stand-in; the demo stack and the example file both use it. */
+export function standinAppConfig(viewerOrigin: string, standin: StandinEndpoints): Record<string, unknown> {
+  return viewerAppConfig({
+    modulesBaseUrl: `${viewerOrigin}/modules`,
+    kheops: [
+      {
+        issuer: standin.issuer,
+        clientId: standin.clientId,
+        dicomWebRoot: standin.dicomWebRoot,
+        displayName: 'KHEOPS (local stand-in)',
+      },
+    ],
+  });
+}
+
+/**
+ * A KHEOPS whose users sign in with Keycloak: the issuer is the Keycloak realm, not KHEOPS, because
+ * the KHEOPS API accepts that realm's user access tokens as bearer tokens. Keycloak gives refresh
+ * tokens to a public client without `offline_access` (and an offline token would outlive the sign-in),
+ * and KHEOPS's `read`/`write` are not Keycloak scopes, so the viewer asks only for `openid profile`.
+ */
+export const KEYCLOAK_EXAMPLE: KheopsInstance = {
+  issuer: 'https://keycloak.example.org/realms/kheops',
+  clientId: 'ohif-viewer',
+  dicomWebRoot: 'https://kheops.example.org/api',
+  displayName: 'KHEOPS',
+  scope: 'openid profile',
+};
+
+/** The stand-in with the demo's default ports (tests/stack: viewer 3000, stand-in 8080). */
+export const STANDIN_DEFAULTS = {
+  viewerOrigin: 'http://localhost:3000',
+  endpoints: { issuer: 'http://127.0.0.1:8080/api', clientId: 'ohif-viewer', dicomWebRoot: 'http://127.0.0.1:8080/api' },
+} as const;
+
+export function exampleFiles(): ExampleFile[] {
+  const keycloak = viewerAppConfig({ modulesBaseUrl: 'https://viewer.example.org/modules', kheops: [KEYCLOAK_EXAMPLE] });
+  const standin = standinAppConfig(STANDIN_DEFAULTS.viewerOrigin, STANDIN_DEFAULTS.endpoints);
+  return [
+    {
+      name: 'app-config.kheops-keycloak.js',
+      config: keycloak,
+      script: renderAppConfigScript(keycloak, [
+        '',
+        'Example for a KHEOPS whose users sign in with Keycloak. Copy it as the prebuilt OHIF app\'s',
+        'app-config.js and replace viewer.example.org, keycloak.example.org and kheops.example.org.',
+        'Check it with: npm run check-config -- app-config.js',
+        'Keys: platform-config/README.md. KHEOPS / Keycloak side: docs/kheops-setup.md.',
+      ]),
+    },
+    {
+      name: 'app-config.standin.js',
+      config: standin,
+      script: renderAppConfigScript(standin, [
+        '',
+        'The local KHEOPS stand-in with the demo\'s default ports (npm run demo), as tests/stack writes it.',
+      ]),
+    },
+  ];
+}

@@ -1,0 +1,337 @@
+// The example app configurations and the deployment check (platform-config/bin/check-config.ts).
+// The network part runs the CLI and the KHEOPS stand-in as child processes (oidc-provider is ESM-only;
+// jest runs CommonJS), like a deployer would run them.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { parseArguments } from '../../platform-config/src/check/arguments';
+import { loadAppConfig } from '../../platform-config/src/check/load-app-config';
+import { checkAppConfig } from '../../platform-config/src/check/static-checks';
+import { parseOrigin, viewerOriginFromConfig } from '../../platform-config/src/check/viewer-origin';
+import { exampleFiles, standinAppConfig } from '../../platform-config/src/examples';
+import { renderAppConfigScript } from '../../platform-config/src/app-config';
+
+jest.setTimeout(60000);
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const CLI = path.join(REPO_ROOT, 'platform-config', 'bin', 'check-config.ts');
+const VIEWER_ORIGIN = 'http://localhost:3000';
+
+let workDir: string;
+beforeAll(() => {
+  workDir = mkdtempSync(path.join(tmpdir(), 'check-config-'));
+});
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+function writeFile(name: string, text: string): string {
+  const file = path.join(workDir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+type Config = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function keycloakExample(): Config {
+  const example = exampleFiles().find(file => file.name === 'app-config.kheops-keycloak.js');
+  if (!example) throw new Error('the Keycloak example is missing');
+  return structuredClone(example.config);
+}
+
+function failures(config: Config): string[] {
+  return checkAppConfig(config).results.filter(result => !result.ok).map(result => `${result.name}: ${result.detail}`);
+}
+
+describe('example app configurations', () => {
+  it.each(exampleFiles().map(example => [example.name, example] as const))('%s is what platform-config/src/examples.ts builds', (name, example) => {
+    const checkedIn = readFileSync(path.join(REPO_ROOT, 'platform-config', name), 'utf8');
+    // When this fails after a deliberate change: npm run config-examples
+    expect(checkedIn).toBe(example.script);
+  });
+
+  it.each(exampleFiles().map(example => [example.name] as const))('%s loads and passes the extension\'s own validation', name => {
+    const loaded = loadAppConfig(path.join(REPO_ROOT, 'platform-config', name));
+    if (!loaded.ok) throw new Error(loaded.message);
+    const { results, config } = checkAppConfig(loaded.config);
+    expect(results.filter(result => !result.ok)).toEqual([]);
+    expect(config?.issuers).toHaveLength(1);
+  });
+
+  it('the Keycloak example names the realm as issuer and KHEOPS as DICOMweb root', () => {
+    const config = keycloakExample();
+    expect(config.kheopsAuth.issuers[0]).toMatchObject({
+      issuer: 'https://keycloak.example.org/realms/kheops',
+      clientId: 'ohif-viewer',
+      dicomWebRoot: 'https://kheops.example.org/api',
+    });
+    expect(config.extensions).toEqual(['https://viewer.example.org/modules/extension-kheops-auth.mjs']);
+    expect(config.oidc).toBeUndefined();
+  });
+
+  it('the stand-in example is what the demo stack generates with the default ports', () => {
+    const standin = exampleFiles().find(file => file.name === 'app-config.standin.js');
+    const issuer = 'http://127.0.0.1:8080/api';
+    expect(standin?.config).toEqual(standinAppConfig(VIEWER_ORIGIN, { issuer, clientId: 'ohif-viewer', dicomWebRoot: issuer }));
+  });
+});
+
+describe('static checks refuse broken configurations with the extension\'s messages', () => {
+  const cases: Array<[string, (config: Config) => void, string]> = [
+    [
+      'an issuer that is not a URL',
+      config => (config.kheopsAuth.issuers[0].issuer = 'keycloak.example.org/realms/kheops'),
+      'configuration: kheopsAuth.issuers[0].issuer "keycloak.example.org/realms/kheops" is not an absolute URL',
+    ],
+    [
+      'http on a host that is not this machine',
+      config => (config.kheopsAuth.issuers[0].issuer = 'http://keycloak.example.org/realms/kheops'),
+      'configuration: kheopsAuth.issuers[0].issuer "http://keycloak.example.org/realms/kheops" must use https (http is accepted only for localhost)',
+    ],
+    [
+      'a missing clientId',
+      config => delete config.kheopsAuth.issuers[0].clientId,
+      "configuration: kheopsAuth.issuers[0].clientId is required: the viewer's client id at this provider",
+    ],
+    [
+      'a data source pointing elsewhere',
+      config => (config.dataSources[0].configuration.qidoRoot = 'https://pacs.example.org/dicom-web'),
+      'data sources: dataSources[0].configuration.qidoRoot "https://pacs.example.org/dicom-web" (data source "kheops") is not under a trusted dicomWebRoot; KHEOPS tokens would be sent there',
+    ],
+    [
+      'an unknown key',
+      config => (config.kheopsAuth.launchKinds = ['openid']),
+      'configuration: kheopsAuth.launchKinds is not a known setting (known: issuers, routes, allowedTargetPaths, defaultTarget)',
+    ],
+    [
+      'no kheopsAuth at all',
+      config => delete config.kheopsAuth,
+      'configuration: kheopsAuth the kheopsAuth configuration is missing; it must be an object with an "issuers" list',
+    ],
+    [
+      'OHIF\'s own oidc next to kheopsAuth',
+      config => (config.oidc = [{ authority: 'https://keycloak.example.org/realms/kheops' }]),
+      "window.config.oidc: is set; remove it: OHIF's own sign-in routes conflict with kheopsAuth and its /login is broken",
+    ],
+  ];
+
+  it.each(cases)('%s', (_what, breakIt, message) => {
+    const config = keycloakExample();
+    breakIt(config);
+    expect(failures(config)).toEqual([message]);
+  });
+});
+
+describe('loading app-config.js', () => {
+  it('says when the file does not exist', () => {
+    const result = loadAppConfig(path.join(workDir, 'missing.js'));
+    expect(result).toEqual({ ok: false, message: `cannot read ${path.join(workDir, 'missing.js')}: the file does not exist` });
+  });
+
+  it('says when the file throws', () => {
+    const file = writeFile('throws.js', 'window.config = { a: undefinedThing.b };\n');
+    expect(loadAppConfig(file)).toEqual({ ok: false, message: `${file} throws when it runs: ReferenceError: undefinedThing is not defined` });
+  });
+
+  it('runs the file in its own context: no process, no require', () => {
+    const file = writeFile('escape.js', 'process.exitCode = 3; window.config = {};\n');
+    expect(loadAppConfig(file)).toEqual({ ok: false, message: `${file} throws when it runs: ReferenceError: process is not defined` });
+    expect(process.exitCode).not.toBe(3);
+    const other = writeFile('require.js', 'require("node:fs"); window.config = {};\n');
+    expect(loadAppConfig(other)).toMatchObject({ ok: false, message: expect.stringContaining('require is not defined') });
+  });
+
+  it('stops an endless loop', () => {
+    const file = writeFile('loop.js', 'for (;;) {}\n');
+    expect(loadAppConfig(file)).toMatchObject({ ok: false, message: expect.stringContaining('timed out') });
+  });
+
+  it('needs the object form of window.config', () => {
+    expect(loadAppConfig(writeFile('none.js', 'var x = 1;\n'))).toMatchObject({ ok: false, message: expect.stringContaining('does not assign an object to window.config') });
+    expect(loadAppConfig(writeFile('fn.js', 'window.config = function () { return {}; };\n'))).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('sets window.config to a function'),
+    });
+  });
+});
+
+describe('command line and viewer origin', () => {
+  it('parses the file and flags', () => {
+    expect(parseArguments(['a.js', '--viewer-origin', 'https://viewer.example.org/'])).toEqual({
+      ok: true,
+      options: { file: 'a.js', viewerOrigin: 'https://viewer.example.org' },
+    });
+    expect(parseArguments(['--viewer-origin=https://v.example.org', 'a.js', '--offline', '--timeout', '500'])).toEqual({
+      ok: true,
+      options: { file: 'a.js', viewerOrigin: 'https://v.example.org', offline: true, timeoutMs: 500 },
+    });
+    expect(parseArguments([])).toEqual({ ok: false, message: 'no app configuration file given' });
+    expect(parseArguments(['a.js', '--viewer-origin', 'https://v.example.org/app'])).toMatchObject({ ok: false });
+    expect(parseArguments(['a.js', '--verbose'])).toEqual({ ok: false, message: 'unknown option --verbose' });
+  });
+
+  it('derives the viewer origin from absolute module URLs only', () => {
+    expect(viewerOriginFromConfig(keycloakExample())).toBe('https://viewer.example.org');
+    expect(viewerOriginFromConfig({ extensions: ['@ohif/extension-default', '/modules/x.mjs'] })).toBeUndefined();
+    expect(parseOrigin('https://viewer.example.org/')).toBe('https://viewer.example.org');
+    expect(parseOrigin('viewer.example.org')).toBeUndefined();
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Against a running stand-in.
+
+interface ProcessResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[]): Promise<ProcessResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise(resolve => child.once('close', code => resolve({ code, stdout, stderr })));
+}
+
+function failedLines(stdout: string): string[] {
+  return stdout.split('\n').filter(line => line.startsWith('✗'));
+}
+
+/** Orthanc is never reached: without a token the gateway answers 401 itself. */
+function startUpstream(): Promise<{ server: Server; url: string }> {
+  const server = createServer((_req, res) => res.writeHead(500).end('the check must not reach upstream'));
+  return new Promise(resolve =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })),
+  );
+}
+
+async function startStandinProcess(upstream: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/kheops-standin/src/main.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, STANDIN_PORT: '0', ORTHANC_URL: upstream, VIEWER_ORIGIN, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const ready = /KHEOPS stand-in ready at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (ready?.[1]) resolve(ready[1]);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', code => reject(new Error(`stand-in exited with ${code} before it was ready:\n${output}`)));
+  });
+  return { child, url };
+}
+
+function stopProcess(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null) return Promise.resolve();
+  return new Promise(resolve => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+function configFileFor(name: string, standinUrl: string): string {
+  const issuer = `${standinUrl}/api`;
+  return writeFile(name, renderAppConfigScript(standinAppConfig(VIEWER_ORIGIN, { issuer, clientId: 'ohif-viewer', dicomWebRoot: issuer })));
+}
+
+describe('check-config against the KHEOPS stand-in', () => {
+  let upstream: { server: Server; url: string };
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    upstream = await startUpstream();
+  });
+  afterAll(async () => {
+    await Promise.all(children.map(stopProcess));
+    await new Promise(resolve => upstream.server.close(resolve));
+  });
+
+  it('reports every check green for the stand-in', async () => {
+    const standin = await startStandinProcess(upstream.url);
+    children.push(standin.child);
+    const file = configFileFor('standin.js', standin.url);
+
+    const result = await runCli([file, '--viewer-origin', VIEWER_ORIGIN]);
+
+    expect(failedLines(result.stdout)).toEqual([]);
+    expect(result.code).toBe(0);
+    for (const check of ['configuration', 'data sources', 'issuer reachable', 'issuer matches', 'PKCE', 'refresh tokens', 'token endpoint CORS', 'DICOMweb root', 'DICOMweb CORS']) {
+      expect(result.stdout).toContain(`✓ ${check}: `);
+    }
+    expect(result.stdout).toContain('All checks passed.');
+  });
+
+  it('reports exactly the refresh-token check when the provider issues none', async () => {
+    const standin = await startStandinProcess(upstream.url, { STANDIN_REFRESH_TOKENS: '0' });
+    children.push(standin.child);
+    const file = configFileFor('standin-no-refresh.js', standin.url);
+
+    const result = await runCli([file]);
+
+    expect(failedLines(result.stdout)).toEqual([
+      '✗ refresh tokens: the provider does not list refresh_token in grant_types_supported: sessions cannot be renewed, so people must sign in again each time the access token expires',
+    ]);
+    expect(result.code).toBe(1);
+  });
+
+  it('reports a viewer origin the stand-in does not allow, for the token endpoint and DICOMweb', async () => {
+    const standin = await startStandinProcess(upstream.url);
+    children.push(standin.child);
+    const file = configFileFor('standin-other-origin.js', standin.url);
+
+    const result = await runCli([file, '--viewer-origin', 'http://localhost:3999']);
+
+    expect(failedLines(result.stdout).map(line => line.slice(0, line.indexOf(':')))).toEqual(['✗ token endpoint CORS', '✗ DICOMweb CORS']);
+    expect(result.code).toBe(1);
+  });
+
+  it('reports an issuer nobody answers for, and a DICOMweb root that is not answering', async () => {
+    const closed = createServer();
+    const port = await new Promise<number>(resolve => closed.listen(0, '127.0.0.1', () => resolve((closed.address() as AddressInfo).port)));
+    await new Promise(resolve => closed.close(resolve));
+    const file = configFileFor('nobody.js', `http://127.0.0.1:${port}`);
+
+    const result = await runCli([file, '--timeout', '5000']);
+
+    expect(failedLines(result.stdout)).toEqual([
+      `✗ issuer reachable: http://127.0.0.1:${port}/api/.well-known/openid-configuration is unreachable (connection refused); the viewer cannot sign anyone in`,
+      `✗ DICOMweb root: http://127.0.0.1:${port}/api/studies?limit=1 is not answering (connection refused)`,
+      `✗ DICOMweb CORS: the preflight to http://127.0.0.1:${port}/api/studies got no answer (connection refused)`,
+    ]);
+    expect(result.code).toBe(1);
+  });
+
+  it('reports a DICOMweb root that answers without authentication', async () => {
+    const open = createServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('[]');
+    });
+    const url = await new Promise<string>(resolve => open.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(open.address() as AddressInfo).port}`)));
+    try {
+      const file = writeFile('open.js', renderAppConfigScript(standinAppConfig(VIEWER_ORIGIN, { issuer: `${url}/api`, clientId: 'ohif-viewer', dicomWebRoot: `${url}/api` })));
+      const result = await runCli([file]);
+      expect(result.stdout).toContain(`✗ DICOMweb root: ${url}/api/studies?limit=1 answers without authentication (HTTP 200); tokens would protect nothing`);
+      expect(result.code).toBe(1);
+    } finally {
+      await new Promise(resolve => open.close(resolve));
+    }
+  });
+
+  it('explains a missing file in one line and exits 1; a usage error exits 2', async () => {
+    const missing = path.join(workDir, 'nowhere.js');
+    const result = await runCli([missing]);
+    expect(result.stdout).toContain(`✗ app configuration: cannot read ${missing}: the file does not exist`);
+    expect(result.code).toBe(1);
+    const usage = await runCli([]);
+    expect(usage.stderr).toContain('check-config: no app configuration file given');
+    expect(usage.code).toBe(2);
+  });
+});
