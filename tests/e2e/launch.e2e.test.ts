@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
-import { artifactPath, launchBrowser, newViewerContext } from './support/browser';
+import { artifactPath, launchBrowser } from './support/browser';
 import { clearGatewayLog, gatewayLog } from './support/gateway-log';
+import { clickedCtSeries, openClinicianPage, waitForFirstViewportSeries } from './support/launch';
 import { stackInfo } from './support/stack-info';
 import { firstViewportSeries, waitForRenderedFirstViewport } from './support/viewer';
 
@@ -15,21 +16,10 @@ afterAll(async () => {
   await browser?.close();
 });
 
-function clickedSeries() {
-  const ct = stack.sampleData.studies.find(study => study.series.some(series => series.modality === 'CT'));
-  if (!ct || ct.series.length < 2) throw new Error('the sample data has no CT study with two series');
-  const series = ct.series[1];
-  if (!series) throw new Error('the CT study has no second series');
-  return { study: ct, series };
-}
-
 test('launch opens the clicked series', async () => {
-  const { study, series } = clickedSeries();
+  const { study, series } = clickedCtSeries(stack);
   await clearGatewayLog(stack);
-  const context = await newViewerContext(browser);
-  const page = await context.newPage();
-  const consoleLines: string[] = [];
-  page.on('console', message => consoleLines.push(`${message.type()}: ${message.text()}`));
+  const { context, page, consoleLines } = await openClinicianPage(browser);
 
   try {
     // A clinician on the KHEOPS study page clicks the thumbnail of the study's second series.
@@ -51,18 +41,7 @@ test('launch opens the clicked series', async () => {
     expect(landed.searchParams.has('code')).toBe(false);
     expect(landed.searchParams.has('state')).toBe(false);
 
-    await page.waitForFunction(
-      expected => {
-        const services = (window as unknown as { services?: Record<string, any> }).services;
-        const state = services?.viewportGridService?.getState();
-        if (!state?.viewports) return false;
-        const viewports = state.viewports instanceof Map ? [...state.viewports.values()] : Object.values(state.viewports);
-        const uid = viewports[0]?.displaySetInstanceUIDs?.[0];
-        return uid ? services?.displaySetService?.getDisplaySetByUID(uid)?.SeriesInstanceUID === expected : false;
-      },
-      series.seriesInstanceUID,
-      { timeout: 90_000 },
-    );
+    await waitForFirstViewportSeries(page, series.seriesInstanceUID);
     const shown = await firstViewportSeries(page);
     expect(shown).toEqual({ seriesInstanceUID: series.seriesInstanceUID, description: series.description });
 
@@ -71,6 +50,8 @@ test('launch opens the clicked series', async () => {
     const stats = await waitForRenderedFirstViewport(page);
     expect(stats.litFraction).toBeGreaterThan(0.05);
     await page.screenshot({ path: artifactPath('launch-opens-the-clicked-series.png') });
+    // The clicked series was found, so the viewer raises no "series not found" notice.
+    expect(await page.getByText('Series not found').count()).toBe(0);
 
     // Every DICOMweb request reached the gateway with a valid token; none went without one.
     const log = await gatewayLog(stack);

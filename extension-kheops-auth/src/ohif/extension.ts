@@ -6,6 +6,10 @@ import { KheopsSession } from '../session/kheops-session';
 import { wireAuthorization, type UserAuthenticationServiceLike } from './authorization';
 import { routesCustomization } from './routes-customization';
 import { getRuntime, setRuntime } from './runtime';
+import { hangingProtocolModule } from '../viewer/mip-protocol';
+import { storePermission, type StorePermission } from '../session/store-permission';
+import { guardStoreCommand, type CommandsManagerLike } from './store-guard';
+import { watchRequestedSeries, type NoticeServices } from './requested-series-notice';
 
 export interface PreRegistrationArgs {
   servicesManager: { services: { userAuthenticationService: UserAuthenticationServiceLike } };
@@ -46,6 +50,32 @@ async function preRegistration(args: PreRegistrationArgs): Promise<void> {
   setRuntime({ ready: true, config: validation.config, session });
 }
 
+/** Asked at save time, so it follows the session (a renewal may change the granted scopes). */
+function currentStorePermission(): StorePermission {
+  const runtime = getRuntime();
+  return runtime.ready ? storePermission(runtime.session.signedInUser()) : { allowed: false, reason: runtime.problem.message };
+}
+
+let stopWatchingRequestedSeries: (() => void) | undefined;
+
+/**
+ * OHIF calls every registered extension's onModeEnter once its commands are registered and before
+ * the study loads: the moment to put the write-access check in front of OHIF's save paths, and to
+ * start watching whether the series the launch named is in the study.
+ */
+function onModeEnter({ commandsManager, servicesManager }: { commandsManager: CommandsManagerLike; servicesManager: { services: NoticeServices } }): void {
+  if (!guardStoreCommand(commandsManager, currentStorePermission)) {
+    console.warn('[kheops-auth] OHIF has no createStoreFunction command; saving is not checked against the granted scopes.');
+  }
+  stopWatchingRequestedSeries?.();
+  stopWatchingRequestedSeries = watchRequestedSeries(servicesManager.services, () => window.location.search);
+}
+
+function onModeExit(): void {
+  stopWatchingRequestedSeries?.();
+  stopWatchingRequestedSeries = undefined;
+}
+
 function getCustomizationModule() {
   const runtime = getRuntime();
   return routesCustomization(runtime.ready ? runtime.config.routes : undefined);
@@ -55,7 +85,10 @@ function getCustomizationModule() {
 const kheopsAuthExtension = {
   id: EXTENSION_ID,
   preRegistration,
+  onModeEnter,
+  onModeExit,
   getCustomizationModule,
+  getHangingProtocolModule: hangingProtocolModule,
 };
 
 export default kheopsAuthExtension;

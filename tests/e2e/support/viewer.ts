@@ -29,3 +29,38 @@ export async function waitForRenderedFirstViewport(page: Page, timeoutMs = 90_00
   }
   throw new Error(`the first viewport stayed blank: ${JSON.stringify(stats)}`);
 }
+
+/** The viewports OHIF's grid holds now, with the series each shows (read from window.services). */
+export async function gridViewports(page: Page): Promise<Array<{ viewportId: string; seriesInstanceUID?: string; viewportType?: string; orientation?: string }>> {
+  return page.evaluate(() => {
+    const services = (window as unknown as { services?: Record<string, any> }).services;
+    const state = services?.viewportGridService?.getState();
+    if (!state?.viewports) return [];
+    const viewports: any[] = state.viewports instanceof Map ? [...state.viewports.values()] : Object.values(state.viewports);
+    return viewports.map(viewport => {
+      const uid = viewport.displaySetInstanceUIDs?.[0];
+      return {
+        viewportId: viewport.viewportId,
+        seriesInstanceUID: uid ? services?.displaySetService?.getDisplaySetByUID(uid)?.SeriesInstanceUID : undefined,
+        viewportType: viewport.viewportOptions?.viewportType,
+        orientation: viewport.viewportOptions?.orientation,
+      };
+    });
+  });
+}
+
+/** Polls until the grid has `count` viewport panes and each draws an image; returns their statistics in order. */
+export async function waitForRenderedPanes(page: Page, count: number, timeoutMs = 90_000): Promise<ImageStats[]> {
+  const panes = page.locator('[data-cy="viewport-pane"]');
+  const deadline = Date.now() + timeoutMs;
+  let stats: ImageStats[] = [];
+  while (Date.now() < deadline) {
+    if ((await panes.count()) === count) {
+      stats = [];
+      for (let i = 0; i < count; i++) stats.push(imageStats(await panes.nth(i).screenshot()));
+      if (stats.every(s => s.litFraction > 0.05 && s.stddev > 10)) return stats;
+    }
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`expected ${count} drawn viewports, got ${await panes.count()}: ${JSON.stringify(stats)}`);
+}

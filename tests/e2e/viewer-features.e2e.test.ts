@@ -1,0 +1,314 @@
+import type { Browser, Page } from 'playwright-core';
+import { artifactPath, launchBrowser } from './support/browser';
+import { clickedCtSeries, launchFromStudyPage, openClinicianPage, waitForFirstViewportSeries } from './support/launch';
+import { clearGatewayLog, gatewayLog } from './support/gateway-log';
+import { fetchFirstInstance, readSr, srSeriesInOrthanc } from './support/sr';
+import { stackInfo } from './support/stack-info';
+import { gridViewports, waitForRenderedFirstViewport, waitForRenderedPanes } from './support/viewer';
+
+const stack = stackInfo();
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Picks a preset from OHIF's Layout toolbar menu by its title, as a clinician would. */
+async function chooseLayout(page: Page, title: string): Promise<void> {
+  await page.locator('[data-cy="Layout"] button').first().click();
+  const preset = page.getByText(title, { exact: true });
+  await preset.waitFor({ state: 'visible', timeout: 30_000 });
+  await page.screenshot({ path: artifactPath(`layout-menu-${title.toLowerCase()}.png`) });
+  await preset.click();
+}
+
+async function waitForGrid(page: Page, count: number, seriesInstanceUID: string, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  let viewports = await gridViewports(page);
+  while (Date.now() < deadline) {
+    if (viewports.length === count && viewports.every(viewport => viewport.seriesInstanceUID === seriesInstanceUID)) return viewports;
+    await page.waitForTimeout(250);
+    viewports = await gridViewports(page);
+  }
+  throw new Error(`the grid did not show ${count} viewports of ${seriesInstanceUID}: ${JSON.stringify(viewports)}`);
+}
+
+test('MPR and MIP render the clicked series', async () => {
+  const { series } = clickedCtSeries(stack);
+  const { context, page, consoleLines } = await openClinicianPage(browser);
+  try {
+    await launchFromStudyPage(page, stack, series.seriesInstanceUID);
+    await waitForFirstViewportSeries(page, series.seriesInstanceUID);
+    await waitForRenderedFirstViewport(page);
+
+    // MPR from the Layout menu: three volume viewports of the clicked series, each drawn.
+    await chooseLayout(page, 'MPR');
+    const mpr = await waitForGrid(page, 3, series.seriesInstanceUID);
+    expect(mpr.map(viewport => viewport.orientation).sort()).toEqual(['axial', 'coronal', 'sagittal']);
+    const mprStats = await waitForRenderedPanes(page, 3);
+    await page.screenshot({ path: artifactPath('mpr-of-the-clicked-series.png') });
+    const coronalIndex = mpr.findIndex(viewport => viewport.orientation === 'coronal');
+    const coronalSlice = mprStats[coronalIndex];
+    if (!coronalSlice) throw new Error('no coronal MPR viewport');
+
+    // The MIP, listed in the same menu beside OHIF's presets.
+    await chooseLayout(page, 'MIP');
+    const [mip] = await waitForGrid(page, 1, series.seriesInstanceUID);
+    expect(mip).toMatchObject({ viewportId: 'kheops-mip-coronal', viewportType: 'volume', orientation: 'coronal' });
+    const [mipStats] = await waitForRenderedPanes(page, 1);
+    await page.screenshot({ path: artifactPath('mip-of-the-clicked-series.png') });
+    if (!mipStats) throw new Error('no MIP viewport');
+    // The phantom's bone and contrast spheres lie off the middle coronal plane: the middle coronal
+    // slice shows water only, the projection through the whole volume shows them as white blobs.
+    expect(mipStats.brightFraction).toBeGreaterThan(0.005);
+    expect(mipStats.brightFraction).toBeGreaterThan(5 * coronalSlice.brightFraction);
+  } catch (error) {
+    await page.screenshot({ path: artifactPath('mpr-and-mip.failure.png') }).catch(() => undefined);
+    console.log(consoleLines.slice(-40).join('\n'));
+    throw error;
+  } finally {
+    await context.close();
+  }
+});
+
+/**
+ * Draws a length measurement across the middle of the first viewport with the mouse, as a clinician
+ * does, and returns the true length of the drawn line in millimetres (from the viewport's own
+ * canvas-to-world transform), to compare with what the SR stores.
+ */
+async function drawLength(page: Page): Promise<number> {
+  await page.evaluate(() => {
+    const commands = (window as unknown as { commandsManager: { run: (name: string, options: unknown) => unknown } }).commandsManager;
+    commands.run('setToolActiveToolbar', { toolName: 'Length' });
+  });
+  const canvas = page.locator('[data-cy="viewport-pane"]').first().locator('canvas').first();
+  const box = await canvas.boundingBox();
+  if (!box) throw new Error('the first viewport has no canvas');
+  const from = { x: box.width * 0.38, y: box.height * 0.45 };
+  const to = { x: box.width * 0.62, y: box.height * 0.55 };
+  await page.mouse.move(box.x + from.x, box.y + from.y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + to.x, box.y + to.y, { steps: 12 });
+  await page.mouse.up();
+  return page.evaluate(
+    ([a, b]) => {
+      const services = (window as unknown as { services: Record<string, any> }).services;
+      const viewportId = services.viewportGridService.getActiveViewportId();
+      const viewport = services.cornerstoneViewportService.getCornerstoneViewport(viewportId);
+      const p = viewport.canvasToWorld([a.x, a.y]) as [number, number, number];
+      const q = viewport.canvasToWorld([b.x, b.y]) as [number, number, number];
+      return Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]);
+    },
+    [from, to] as const,
+  );
+}
+
+/** OHIF's measurement tracking asks whether to track this series on the first measurement: yes. */
+async function acceptTracking(page: Page): Promise<void> {
+  const yes = page.getByRole('button', { name: 'Yes', exact: true });
+  await yes.waitFor({ state: 'visible', timeout: 30_000 });
+  await yes.click();
+}
+
+async function measurements(page: Page): Promise<Array<{ SOPInstanceUID?: string; length?: number; toolName?: string }>> {
+  return page.evaluate(() => {
+    const services = (window as unknown as { services: Record<string, any> }).services;
+    return (services.measurementService.getMeasurements() as any[]).map(measurement => {
+      const stats = Object.values(measurement.data ?? {})[0] as { length?: number } | undefined;
+      return { SOPInstanceUID: measurement.SOPInstanceUID, length: stats?.length, toolName: measurement.toolName };
+    });
+  });
+}
+
+/** The measurements panel's "Create SR" button, then the report dialog: name it and save. */
+async function saveReport(page: Page, reportName: string): Promise<void> {
+  const createSr = page.getByRole('button', { name: 'Create SR' }).first();
+  if (!(await createSr.isVisible())) {
+    // The right panel may be collapsed, or open on another tab (segmentations).
+    const measurementsTab = page.locator('[data-cy="trackedMeasurements-btn"]').first();
+    if (!(await measurementsTab.isVisible())) await page.locator('[data-cy="side-panel-header-right"]').first().click();
+    await measurementsTab.click({ timeout: 30_000 });
+  }
+  await createSr.click({ timeout: 30_000 });
+  const name = page.getByPlaceholder('Report name');
+  await name.waitFor({ state: 'visible', timeout: 30_000 });
+  await name.fill(reportName);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise(resolve => setTimeout(resolve, 300));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+test('measurement saved as SR reaches KHEOPS', async () => {
+  const { study, series } = clickedCtSeries(stack);
+  const srBefore = await srSeriesInOrthanc(stack, study.studyInstanceUID);
+  const { context, page, consoleLines } = await openClinicianPage(browser);
+  const reportName = `KHEOPS e2e report ${Date.now()}`;
+  try {
+    await launchFromStudyPage(page, stack, series.seriesInstanceUID);
+    await waitForFirstViewportSeries(page, series.seriesInstanceUID);
+    await waitForRenderedFirstViewport(page);
+    await clearGatewayLog(stack);
+
+    const drawnMm = await drawLength(page);
+    await acceptTracking(page);
+    const [measurement] = await until('the length measurement', async () => {
+      const list = await measurements(page);
+      return list.length === 1 && typeof list[0]?.length === 'number' ? list : undefined;
+    });
+    if (!measurement?.SOPInstanceUID || measurement.length === undefined) throw new Error('no measurement');
+    expect(measurement.length).toBeCloseTo(drawnMm, 0);
+    await page.screenshot({ path: artifactPath('measurement-drawn.png') });
+
+    await saveReport(page, reportName);
+    await page.getByText('Measurements saved successfully').waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: artifactPath('measurement-saved.png') });
+
+    // The SR is in KHEOPS's store (Orthanc behind the gateway), with the length and the measured image.
+    const newSeries = await until('a new SR series in Orthanc', async () => {
+      const now = await srSeriesInOrthanc(stack, study.studyInstanceUID);
+      const added = now.filter(uid => !srBefore.includes(uid));
+      return added.length === 1 ? added[0] : undefined;
+    });
+    const sr = await fetchFirstInstance(stack, study.studyInstanceUID, newSeries);
+    expect(sr.Modality).toBe('SR');
+    expect(sr.SeriesDescription).toBe(reportName);
+    const { findings, referencedSopInstanceUids } = readSr(sr);
+    const lengths = findings.filter(finding => finding.name === 'Length');
+    expect(lengths).toHaveLength(1);
+    expect(lengths[0]?.unit).toBe('mm');
+    expect(lengths[0]?.value).toBeCloseTo(drawnMm, 0);
+    expect(referencedSopInstanceUids).toContain(measurement.SOPInstanceUID);
+
+    // It went through the gateway as a STOW with alice's token, which carries write.
+    const stows = (await gatewayLog(stack)).filter(entry => entry.method === 'POST');
+    expect(stows.length).toBeGreaterThan(0);
+    expect(stows.every(entry => entry.outcome === 'forwarded' && entry.tokenId !== 'none' && entry.sub === 'alice')).toBe(true);
+    expect(stows[0]?.path).toMatch(/^\/api\/studies/);
+    expect(stows[0]?.scope?.split(' ')).toContain('write');
+  } catch (error) {
+    await page.screenshot({ path: artifactPath('measurement-saved.failure.png') }).catch(() => undefined);
+    console.log(consoleLines.slice(-40).join('\n'));
+    throw error;
+  } finally {
+    await context.close();
+  }
+
+  // A new launch of the study lists the report in the study browser.
+  const again = await openClinicianPage(browser);
+  try {
+    await launchFromStudyPage(again.page, stack, series.seriesInstanceUID);
+    await waitForFirstViewportSeries(again.page, series.seriesInstanceUID);
+    await waitForRenderedFirstViewport(again.page);
+    const thumbnail = again.page.getByText(reportName.slice(0, 20)).first();
+    await thumbnail.waitFor({ timeout: 60_000 });
+    // Opening the report draws its length on the measured image again.
+    await thumbnail.dblclick();
+    await again.page.locator('[data-cy="viewport-pane"]').first().getByText(/\d+(\.\d+)? mm/).first().waitFor({ timeout: 60_000 });
+    await again.page.screenshot({ path: artifactPath('measurement-listed-after-relaunch.png') });
+  } catch (error) {
+    await again.page.screenshot({ path: artifactPath('measurement-relaunch.failure.png') }).catch(() => undefined);
+    console.log(again.consoleLines.slice(-40).join('\n'));
+    throw error;
+  } finally {
+    await again.context.close();
+  }
+});
+
+async function setReadOnly(user: string, readOnly: boolean): Promise<void> {
+  const response = await fetch(`${stack.standinUrl}/__test/read-only`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user, readOnly }),
+  });
+  if (!response.ok) throw new Error(`POST /__test/read-only answered ${response.status}`);
+}
+
+test('read-only session cannot save', async () => {
+  const { study, series } = clickedCtSeries(stack);
+  const srBefore = await srSeriesInOrthanc(stack, study.studyInstanceUID);
+  // bob's grants leave out write, as for a KHEOPS album member who may not add series.
+  await setReadOnly('bob', true);
+  const { context, page, consoleLines } = await openClinicianPage(browser);
+  const reportName = `Read-only report ${Date.now()}`;
+  try {
+    await launchFromStudyPage(page, stack, series.seriesInstanceUID, { name: 'bob', password: 'bob' });
+    await waitForFirstViewportSeries(page, series.seriesInstanceUID);
+    await waitForRenderedFirstViewport(page);
+    await clearGatewayLog(stack);
+
+    await drawLength(page);
+    await acceptTracking(page);
+    await until('the length measurement', async () => ((await measurements(page)).length === 1 ? true : undefined));
+    await saveReport(page, reportName);
+
+    // The clinician is told why, instead of a bare failure.
+    await page.getByText(/^This session can only read: KHEOPS.* did not grant write access, so reports cannot be saved\.$/).waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: artifactPath('read-only-cannot-save.png') });
+
+    // Nothing was sent: no STOW reached the gateway, no SR is in the store, and no unsaved report
+    // sits in the study browser as if it had been saved.
+    const log = await gatewayLog(stack);
+    expect(log.filter(entry => entry.method === 'POST')).toEqual([]);
+    expect(log.filter(entry => entry.outcome !== 'preflight').every(entry => entry.sub === 'bob' && entry.scope === 'read')).toBe(true);
+    expect(await srSeriesInOrthanc(stack, study.studyInstanceUID)).toEqual(srBefore);
+    expect(await page.getByText(reportName.slice(0, 20)).count()).toBe(0);
+    // The measurement stays on screen.
+    expect(await measurements(page)).toHaveLength(1);
+  } catch (error) {
+    await page.screenshot({ path: artifactPath('read-only-cannot-save.failure.png') }).catch(() => undefined);
+    console.log(consoleLines.slice(-40).join('\n'));
+    throw error;
+  } finally {
+    await setReadOnly('bob', false);
+    await context.close();
+  }
+});
+
+test('a launch naming a series not in the study opens the study and says so', async () => {
+  const { study, series } = clickedCtSeries(stack);
+  const { context, page, consoleLines } = await openClinicianPage(browser);
+  const absent = '2.25.999999999999999999999999999999999';
+  try {
+    // A KHEOPS link drawn before the series went away: the study page's launch link, with another series.
+    await page.goto(`${stack.studyPageUrl}?user=alice`);
+    const href = await page.locator(`a.series-thumbnail[data-series-uid="${series.seriesInstanceUID}"]`).getAttribute('href');
+    if (!href) throw new Error('the thumbnail has no launch link');
+    const launch = new URL(href, stack.studyPageUrl);
+    const target = new URL(launch.searchParams.get('target_link_uri') ?? '');
+    target.searchParams.set('initialSeriesInstanceUID', absent);
+    launch.searchParams.set('target_link_uri', target.href);
+    await page.goto(launch.href);
+    await page.waitForSelector('#password', { timeout: 60_000 });
+    await page.fill('#password', 'alice');
+    await page.click('#login');
+    await page.waitForURL(url => url.origin === stack.viewerOrigin && url.pathname === '/kheops', { timeout: 60_000 });
+    expect(new URL(page.url()).searchParams.get('initialSeriesInstanceUID')).toBe(absent);
+
+    // The study opens (a series of it is drawn) and the clinician is told the clicked one is not there.
+    await page.getByText(`The series you opened (${absent}) is not in this study`, { exact: false }).waitFor({ timeout: 90_000 });
+    await waitForRenderedFirstViewport(page);
+    const shown = await gridViewports(page);
+    const studySeries = study.series.map(entry => entry.seriesInstanceUID);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(studySeries).toContain(shown[0]?.seriesInstanceUID);
+    await page.screenshot({ path: artifactPath('series-not-in-study.png') });
+  } catch (error) {
+    await page.screenshot({ path: artifactPath('series-not-in-study.failure.png') }).catch(() => undefined);
+    console.log(consoleLines.slice(-40).join('\n'));
+    throw error;
+  } finally {
+    await context.close();
+  }
+});
