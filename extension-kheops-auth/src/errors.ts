@@ -15,6 +15,7 @@ export type KheopsAuthErrorCode =
   | 'provider_error'
   | 'issuer_mismatch'
   | 'audience_mismatch'
+  | 'invalid_token_response'
   | 'no_session';
 
 export class KheopsAuthError extends Error {

@@ -19,7 +19,7 @@ export function stateStore(environment: BrowserEnvironment): WebStorageStateStor
 
 /**
  * One oidc-client-ts UserManager per trusted issuer: code flow with PKCE (its only flow),
- * sign-in state and tokens in sessionStorage, no iframes and no session monitoring.
+ * sign-in state and this tab's copy of the tokens in sessionStorage, no iframes, no session monitoring.
  */
 export function createUserManager(
   issuer: TrustedIssuer,
@@ -34,9 +34,8 @@ export function createUserManager(
     scope: issuer.scope,
     loadUserInfo: false,
     monitorSession: false,
-    automaticSilentRenew: true,
-    // Access tokens are short; renew a minute ahead so no DICOMweb request goes out with an expired one.
-    accessTokenExpiringNotificationTimeInSeconds: 60,
+    // Renewal is the TokenKeeper's: oidc-client-ts's own timer knows nothing of other tabs.
+    automaticSilentRenew: false,
     revokeTokenTypes: ['refresh_token', 'access_token'],
     stateStore: stateStore(environment),
     userStore: new WebStorageStateStore({ prefix: USER_PREFIX, store: environment.storage }),

@@ -7,6 +7,8 @@ const signinRedirect = jest.fn();
 const signinRedirectCallback = jest.fn();
 const removeUser = jest.fn();
 const getUser = jest.fn();
+const storeUser = jest.fn();
+const signinSilent = jest.fn();
 jest.mock('oidc-client-ts', () => {
   const actual = jest.requireActual('oidc-client-ts');
   return {
@@ -16,29 +18,40 @@ jest.mock('oidc-client-ts', () => {
       signinRedirectCallback,
       removeUser,
       getUser,
-      signinSilent: jest.fn(),
+      storeUser,
+      signinSilent,
       events: { addUserLoaded: jest.fn() },
     })),
   };
 });
 
-import { KheopsSession } from './kheops-session';
+import { User } from 'oidc-client-ts';
+import { KheopsSession, type SessionServices } from './kheops-session';
+import { MemoryTokenStore } from './shared-token-store';
+import { inProcessLock } from './web-lock';
+
+function services(): SessionServices {
+  return { store: new MemoryTokenStore(), withLock: inProcessLock, timers: { set: () => undefined, clear: () => undefined }, now: () => Date.now() };
+}
 
 function setup() {
   const storage = new MemoryStorage();
-  const session = new KheopsSession(testConfig(), { viewerOrigin: VIEWER, storage });
+  const session = new KheopsSession(testConfig(), { viewerOrigin: VIEWER, storage }, services());
   storage.setItem(`${STATE_PREFIX}abc`, JSON.stringify({ id: 'abc', authority: ISSUER, client_id: 'ohif-viewer' }));
   return { storage, session };
 }
 
-const user = (profile: Record<string, unknown>) => ({
-  access_token: 'the-access-token',
-  expires_at: 2_000_000_000,
-  expired: false,
-  scopes: ['openid', 'read', 'write'],
-  state: { target: '/kheops?StudyInstanceUIDs=1.2.3' },
-  profile: { sub: 'alice', name: 'Alice Martin', iss: ISSUER, aud: 'ohif-viewer', ...profile },
-});
+const user = (profile: Record<string, unknown>, overrides: Record<string, unknown> = {}) =>
+  new User({
+    access_token: 'the-access-token',
+    refresh_token: 'the-refresh-token',
+    token_type: 'Bearer',
+    scope: 'openid read write',
+    expires_at: Math.floor(Date.now() / 1000) + 300,
+    userState: { target: '/kheops?StudyInstanceUIDs=1.2.3' },
+    profile: { sub: 'alice', name: 'Alice Martin', iss: ISSUER, aud: 'ohif-viewer', exp: 0, iat: 0, ...profile },
+    ...overrides,
+  });
 
 beforeEach(() => {
   jest.clearAllMocks();
@@ -113,5 +126,39 @@ describe('KheopsSession.restore', () => {
     getUser.mockResolvedValue(user({}));
     await session.restore();
     expect(session.signedInUser()?.name).toBe('Alice Martin');
+  });
+});
+
+describe('token responses that must never be used', () => {
+  it.each([
+    ['no access token', { access_token: '' }, 'invalid_token_response'],
+    ['a token type other than Bearer', { token_type: 'mac' }, 'invalid_token_response'],
+    ['no lifetime', { expires_at: undefined }, 'invalid_token_response'],
+  ])('refuses a sign-in with %s', async (_name, overrides, code) => {
+    const { session } = setup();
+    signinRedirectCallback.mockResolvedValue(user({}, overrides));
+    await expect(session.completeSignIn(`${VIEWER}/kheops/callback?code=c&state=abc`)).rejects.toMatchObject({ code });
+    expect(session.authorizationHeader()).toBeUndefined();
+    expect(removeUser).toHaveBeenCalled();
+  });
+
+  it('refuses a renewal whose ID token names another issuer and never uses what it brought', async () => {
+    const { session } = setup();
+    signinRedirectCallback.mockResolvedValue(user({}));
+    await session.completeSignIn(`${VIEWER}/kheops/callback?code=c&state=abc`);
+    signinSilent.mockResolvedValue(user({ iss: 'https://evil.example' }, { access_token: 'forged' }));
+    await expect(session.renewNow()).rejects.toMatchObject({ code: 'issuer_mismatch' });
+    expect(session.authorizationHeader()).toEqual({ Authorization: 'Bearer the-access-token' });
+    expect(session.health()).toBe('ended');
+  });
+
+  it('uses a checked renewal at once', async () => {
+    const { session } = setup();
+    signinRedirectCallback.mockResolvedValue(user({}));
+    await session.completeSignIn(`${VIEWER}/kheops/callback?code=c&state=abc`);
+    signinSilent.mockResolvedValue(user({}, { access_token: 'renewed' }));
+    await session.renewNow();
+    expect(session.authorizationHeader()).toEqual({ Authorization: 'Bearer renewed' });
+    expect(storeUser).toHaveBeenCalled();
   });
 });

@@ -3,17 +3,36 @@ import type { KheopsAuthConfig, TrustedIssuer } from '../config/types';
 import { KheopsAuthError } from '../errors';
 import type { OidcLaunch } from '../launch/types';
 import { createUserManager, stateStore, type BrowserEnvironment, type SignInState } from './issuer-client';
+import { browserTokenStore, type SharedTokenStore } from './shared-token-store';
 import { ACTIVE_ISSUER_KEY } from './storage-keys';
+import { checkTokens } from './token-checks';
+import { TokenKeeper, type SessionHealth, type TimerApi } from './token-keeper';
+import { browserLock, type WithLock } from './web-lock';
+
+/** The session's collaborators outside the browser page itself; tests replace them. */
+export interface SessionServices {
+  store: SharedTokenStore;
+  withLock: WithLock;
+  timers: TimerApi;
+  now(): number;
+}
+
+export function browserSessionServices(): SessionServices {
+  return {
+    store: browserTokenStore(),
+    withLock: browserLock(),
+    timers: { set: (callback, delay) => setTimeout(callback, delay), clear: handle => clearTimeout(handle as ReturnType<typeof setTimeout>) },
+    now: () => Date.now(),
+  };
+}
+
+export type HealthListener = (health: SessionHealth, error?: unknown) => void;
 
 export interface SignedInUser {
   name: string;
   issuer: TrustedIssuer;
   expiresAt: number | undefined;
   scopes: string[];
-}
-
-function audienceIncludes(aud: unknown, clientId: string): boolean {
-  return aud === clientId || (Array.isArray(aud) && aud.includes(clientId));
 }
 
 /**
@@ -23,38 +42,86 @@ function audienceIncludes(aud: unknown, clientId: string): boolean {
  */
 export class KheopsSession {
   private readonly managers = new Map<string, UserManager>();
-  private current: { issuer: TrustedIssuer; user: User } | undefined;
+  private current: { issuer: TrustedIssuer; keeper: TokenKeeper } | undefined;
+  private readonly healthListeners = new Set<HealthListener>();
 
   constructor(
     private readonly config: KheopsAuthConfig,
     private readonly environment: BrowserEnvironment,
+    private readonly services: SessionServices = browserSessionServices(),
   ) {}
 
   private manager(issuer: TrustedIssuer): UserManager {
     let manager = this.managers.get(issuer.issuer);
     if (!manager) {
       manager = createUserManager(issuer, this.config.routes, this.environment);
-      manager.events.addUserLoaded(user => {
-        if (this.current?.issuer.issuer === issuer.issuer) this.current = { issuer, user };
-      });
       this.managers.set(issuer.issuer, manager);
     }
     return manager;
   }
 
-  /** Picks up the session this tab already had (after a reload). */
+  /** Renews through oidc-client-ts from `base` (the newest tokens any tab holds), then checks what came back. */
+  private async refreshWith(issuer: TrustedIssuer, base: User): Promise<User> {
+    const manager = this.manager(issuer);
+    await manager.storeUser(base);
+    const next = await manager.signinSilent();
+    if (!next) throw new KheopsAuthError('invalid_token_response', `${issuer.displayName} returned no tokens.`);
+    checkTokens(next, issuer);
+    return next;
+  }
+
+  /** Makes `user` this tab's session and keeps its tokens fresh from now on. */
+  private async keep(issuer: TrustedIssuer, user: User, receivedAt: number): Promise<void> {
+    this.current?.keeper.stop();
+    const keeper = new TokenKeeper(
+      {
+        ...this.services,
+        refresh: base => this.refreshWith(issuer, base),
+        onTokens: next => void this.manager(issuer).storeUser(next),
+        onHealth: (health, error) => this.healthListeners.forEach(listener => listener(health, error)),
+      },
+      `${issuer.issuer}|${user.profile.sub}`,
+      user,
+      receivedAt,
+    );
+    this.current = { issuer, keeper };
+    await keeper.start();
+  }
+
+  /** Picks up the session this tab already had (after a reload), renewing it at once if it ran out meanwhile. */
   async restore(): Promise<void> {
     const active = this.environment.storage.getItem(ACTIVE_ISSUER_KEY);
     const issuer = this.config.issuers.find(candidate => candidate.issuer === active);
     if (!issuer) return;
     const user = await this.manager(issuer).getUser();
-    if (user) {
-      this.current = { issuer, user };
-      if (user.expired) {
-        // The renewal timer only starts on load events; a restored session whose token ran out must renew now.
-        void this.manager(issuer).signinSilent().catch(() => undefined);
-      }
+    if (!user) return;
+    // The original arrival time is unknown after a reload; counting from the expiry keeps renewals early.
+    await this.keep(issuer, user, this.services.now() - 1000 * Math.max(0, user.expires_in ?? 0));
+    if (this.current?.keeper.isDue()) {
+      await this.current.keeper.renew().catch(() => undefined);
     }
+  }
+
+  onHealthChange(listener: HealthListener): () => void {
+    this.healthListeners.add(listener);
+    return () => this.healthListeners.delete(listener);
+  }
+
+  health(): SessionHealth | 'signed-out' {
+    return this.current?.keeper.sessionHealth() ?? 'signed-out';
+  }
+
+  /** For requests that must not fail on an old token (saving a report, retrying after a 401). */
+  async freshAuthorizationHeader(): Promise<{ Authorization: string }> {
+    if (!this.current) throw new KheopsAuthError('no_session', 'No one is signed in to KHEOPS in this tab.');
+    const user = await this.current.keeper.ensureFresh();
+    return { Authorization: `Bearer ${user.access_token}` };
+  }
+
+  /** Renews now, e.g. after the server refused the current token. */
+  async renewNow(): Promise<void> {
+    if (!this.current) throw new KheopsAuthError('no_session', 'No one is signed in to KHEOPS in this tab.');
+    await this.current.keeper.renew();
   }
 
   /** Sends the browser to the provider: code flow with PKCE, the validated target in the stored state. */
@@ -104,21 +171,20 @@ export class KheopsSession {
     }
 
     let user: User;
+    const receivedAt = this.services.now();
     try {
       user = await this.manager(issuer).signinRedirectCallback(callbackUrl);
     } catch (cause) {
       throw new KheopsAuthError('sign_in_failed', `The sign-in with ${issuer.displayName} could not be completed: ${(cause as Error).message}`);
     }
-    if (user.profile.iss !== issuer.issuer) {
+    try {
+      checkTokens(user, issuer);
+    } catch (error) {
       await this.manager(issuer).removeUser();
-      throw new KheopsAuthError('issuer_mismatch', `The ID token was issued by ${String(user.profile.iss)}, not by ${issuer.issuer}.`);
-    }
-    if (!audienceIncludes(user.profile.aud, issuer.clientId)) {
-      await this.manager(issuer).removeUser();
-      throw new KheopsAuthError('audience_mismatch', `The ID token is not meant for this viewer (client ${issuer.clientId}).`);
+      throw error;
     }
     this.environment.storage.setItem(ACTIVE_ISSUER_KEY, issuer.issuer);
-    this.current = { issuer, user };
+    await this.keep(issuer, user, receivedAt);
     const target = (user.state as SignInState | undefined)?.target ?? this.config.defaultTarget;
     return { target, user: this.describe(issuer, user) };
   }
@@ -130,12 +196,19 @@ export class KheopsSession {
   }
 
   signedInUser(): SignedInUser | undefined {
-    return this.current ? this.describe(this.current.issuer, this.current.user) : undefined;
+    return this.current ? this.describe(this.current.issuer, this.current.keeper.current()) : undefined;
   }
 
-  /** The header OHIF puts on every DICOMweb request; read at request time so a renewed token is used at once. */
+  /**
+   * The header OHIF puts on every DICOMweb request; read at request time so a renewed token is used
+   * at once. A token found due (a throttled timer in a background tab) starts its renewal here.
+   */
   authorizationHeader(): { Authorization: string } | undefined {
-    const token = this.current?.user.access_token;
-    return token ? { Authorization: `Bearer ${token}` } : undefined;
+    const keeper = this.current?.keeper;
+    if (!keeper) return undefined;
+    if (keeper.isDue() && keeper.sessionHealth() !== 'ended') {
+      keeper.renew().catch(() => undefined);
+    }
+    return { Authorization: `Bearer ${keeper.current().access_token}` };
   }
 }

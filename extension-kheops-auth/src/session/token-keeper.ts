@@ -1,0 +1,173 @@
+import { User } from 'oidc-client-ts';
+import { refreshDueAtMs, retryDelayMs } from './refresh-policy';
+import type { SharedTokenStore, TokenRecord } from './shared-token-store';
+import type { WithLock } from './web-lock';
+
+/** `active`: tokens are current. `at-risk`: renewals are failing but may recover. `ended`: only a new sign-in helps. */
+export type SessionHealth = 'active' | 'at-risk' | 'ended';
+
+export interface TimerApi {
+  set(callback: () => void, delayMs: number): unknown;
+  clear(handle: unknown): void;
+}
+
+export interface TokenKeeperDeps {
+  store: SharedTokenStore;
+  withLock: WithLock;
+  /** Exchanges `base`'s refresh token for new tokens (oidc-client-ts `signinSilent`). */
+  refresh(base: User): Promise<User>;
+  now(): number;
+  timers: TimerApi;
+  onTokens?(user: User): void;
+  onHealth?(health: SessionHealth, error?: unknown): void;
+}
+
+/** OAuth errors after which retrying the same refresh token cannot succeed. */
+const TERMINAL_ERRORS = new Set(['invalid_token_response', 'issuer_mismatch', 'audience_mismatch', 'invalid_grant', 'invalid_client', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope']);
+
+export function isTerminalRefreshError(error: unknown): boolean {
+  const source = error as { error?: unknown; code?: unknown } | null;
+  const code = source?.error ?? source?.code;
+  return typeof code === 'string' && TERMINAL_ERRORS.has(code);
+}
+
+export const NO_REFRESH_TOKEN = Object.assign(new Error('this session has no refresh token'), { error: 'invalid_grant' });
+
+/**
+ * Keeps one user's access token fresh: renews ahead of expiry, one renewal at a time in this tab
+ * (callers share the in-flight one) and across tabs (a Web Lock, then a re-read of the shared store:
+ * a token another tab already renewed is adopted instead of presenting a used refresh token again).
+ */
+export class TokenKeeper {
+  private user: User;
+  private receivedAt: number;
+  private inFlight: Promise<User> | undefined;
+  private timer: unknown;
+  private failures = 0;
+  private health: SessionHealth = 'active';
+  private stopped = false;
+
+  constructor(
+    private readonly deps: TokenKeeperDeps,
+    readonly key: string,
+    user: User,
+    receivedAt: number,
+  ) {
+    this.user = user;
+    this.receivedAt = receivedAt;
+  }
+
+  current(): User {
+    return this.user;
+  }
+
+  sessionHealth(): SessionHealth {
+    return this.health;
+  }
+
+  /** Epoch ms when the current token should be renewed. */
+  dueAt(): number {
+    return refreshDueAtMs(this.receivedAt, this.user.expires_at ?? 0);
+  }
+
+  isDue(): boolean {
+    return this.deps.now() >= this.dueAt();
+  }
+
+  /** Publishes a fresh sign-in to the other tabs and starts the renewal timer. */
+  async start(): Promise<void> {
+    await this.deps.withLock(this.lockName(), async () => {
+      const stored = await this.deps.store.read(this.key);
+      if (stored && stored.expiresAt > (this.user.expires_at ?? 0)) {
+        this.adopt(User.fromStorageString(stored.user), stored.receivedAt);
+      } else {
+        await this.deps.store.write(this.key, this.record());
+      }
+    });
+    this.schedule(this.dueAt());
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.deps.timers.clear(this.timer);
+  }
+
+  /** Resolves with a token that is not due for renewal, renewing it first if needed. */
+  ensureFresh(): Promise<User> {
+    if (!this.isDue() && this.health === 'active') return Promise.resolve(this.user);
+    return this.renew();
+  }
+
+  /** Renews now, whatever the expiry; concurrent callers share one renewal. */
+  renew(): Promise<User> {
+    this.inFlight ??= this.renewUnderLock().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  private lockName(): string {
+    return `kheops-auth:refresh:${this.key}`;
+  }
+
+  private record(): TokenRecord {
+    return { user: this.user.toStorageString(), expiresAt: this.user.expires_at ?? 0, receivedAt: this.receivedAt };
+  }
+
+  private adopt(user: User, receivedAt: number): void {
+    this.user = user;
+    this.receivedAt = receivedAt;
+    this.deps.onTokens?.(user);
+  }
+
+  private setHealth(health: SessionHealth, error?: unknown): void {
+    if (this.health === health) return;
+    this.health = health;
+    this.deps.onHealth?.(health, error);
+  }
+
+  private async renewUnderLock(): Promise<User> {
+    try {
+      const user = await this.deps.withLock(this.lockName(), async () => {
+        const stored = await this.deps.store.read(this.key);
+        if (stored && stored.expiresAt > (this.user.expires_at ?? 0) && this.deps.now() < refreshDueAtMs(stored.receivedAt, stored.expiresAt)) {
+          // Another tab renewed while we waited for the lock.
+          this.adopt(User.fromStorageString(stored.user), stored.receivedAt);
+          return this.user;
+        }
+        // The stored record holds the newest refresh token (rotation): renew from it, never from an older copy.
+        const base = stored ? User.fromStorageString(stored.user) : this.user;
+        if (!base.refresh_token) throw NO_REFRESH_TOKEN;
+        const receivedAt = this.deps.now();
+        const next = await this.deps.refresh(base);
+        this.adopt(next, receivedAt);
+        await this.deps.store.write(this.key, this.record());
+        return next;
+      });
+      this.failures = 0;
+      this.setHealth('active');
+      this.schedule(this.dueAt());
+      return user;
+    } catch (error) {
+      this.failures += 1;
+      if (isTerminalRefreshError(error)) {
+        this.setHealth('ended', error);
+        this.deps.timers.clear(this.timer);
+      } else {
+        this.setHealth('at-risk', error);
+        this.schedule(this.deps.now() + retryDelayMs(this.failures));
+      }
+      throw error;
+    }
+  }
+
+  private schedule(atMs: number): void {
+    if (this.stopped) return;
+    this.deps.timers.clear(this.timer);
+    const delay = Math.max(0, atMs - this.deps.now());
+    this.timer = this.deps.timers.set(() => {
+      // Failures are reported through onHealth; the timer has no caller to rethrow to.
+      this.renew().catch(() => undefined);
+    }, delay);
+  }
+}
