@@ -27,7 +27,7 @@ window.config = {
   "defaultDataSourceName": "kheops",
   "dataSources": [
     {
-      "namespace": "@ohif/extension-default.dataSourcesModule.dicomweb",
+      "namespace": "@kheops-ohif/extension-kheops-auth.dataSourcesModule.dicomweb",
       "sourceName": "kheops",
       "configuration": {
         "friendlyName": "KHEOPS",

@@ -24,7 +24,7 @@ window.config = {
   "defaultDataSourceName": "kheops",
   "dataSources": [
     {
-      "namespace": "@ohif/extension-default.dataSourcesModule.dicomweb",
+      "namespace": "@kheops-ohif/extension-kheops-auth.dataSourcesModule.dicomweb",
       "sourceName": "kheops",
       "configuration": {
         "friendlyName": "KHEOPS (local stand-in)",

@@ -22,7 +22,11 @@ export interface ViewerAppConfigOptions {
   dataSourceName?: string;
 }
 
-const DICOMWEB_NAMESPACE = '@ohif/extension-default.dataSourcesModule.dicomweb';
+/**
+ * The extension's DICOMweb data source: OHIF's own, with requests refused for an expired token renewed
+ * and retried, or held until the person signs in again, instead of failing.
+ */
+const DICOMWEB_NAMESPACE = '@kheops-ohif/extension-kheops-auth.dataSourcesModule.dicomweb';
 
 /** OHIF's DICOMweb data source settings for a KHEOPS (or Orthanc-backed) DICOMweb root. */
 export function kheopsDataSource(name: string, instance: KheopsInstance): Record<string, unknown> {

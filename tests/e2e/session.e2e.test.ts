@@ -1,7 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newViewerContext } from './support/browser';
 import { clearGatewayLog, gatewayLog, type GatewayLogEntry } from './support/gateway-log';
-import { setTokenLifetimes } from './support/standin-controls';
+import { clickedCtSeries, launchFromStudyPage, openClinicianPage, waitForFirstViewportSeries } from './support/launch';
+import { acceptTracking, drawLength, measurements, saveReport, until } from './support/measurements';
+import { fetchFirstInstance, readSr, srSeriesInOrthanc } from './support/sr';
+import { revokeUser, setTokenLifetimes } from './support/standin-controls';
+import { waitForRenderedFirstViewport } from './support/viewer';
+import { artifactPath } from './support/browser';
 import { stackInfo } from './support/stack-info';
 
 const stack = stackInfo();
@@ -117,6 +122,64 @@ test('three tabs share one session', async () => {
     expectEveryRequestAuthorised(await gatewayLog(stack));
     const health = await Promise.all(tabs.map(tab => tab.evaluate(() => sessionStorage.getItem('kheops-auth.active-issuer'))));
     expect(health).toEqual([stack.issuer, stack.issuer, stack.issuer]);
+  } finally {
+    await context.close();
+  }
+});
+
+test('revoked session keeps annotations', async () => {
+  const { study, series } = clickedCtSeries(stack);
+  const srBefore = await srSeriesInOrthanc(stack, study.studyInstanceUID);
+  const { context, page, consoleLines } = await openClinicianPage(browser);
+  const reportName = `Report after re-authentication ${Date.now()}`;
+  try {
+    await launchFromStudyPage(page, stack, series.seriesInstanceUID);
+    await waitForFirstViewportSeries(page, series.seriesInstanceUID);
+    await waitForRenderedFirstViewport(page);
+    const drawnMm = await drawLength(page);
+    await acceptTracking(page);
+    await until('the length measurement', async () => ((await measurements(page)).length === 1 ? true : undefined));
+
+    // KHEOPS revokes alice's grants: her access token is refused and her refresh token is dead.
+    await revokeUser(stack, 'alice');
+    await saveReport(page, reportName);
+
+    // The viewer stays where it is and asks her to sign in again, in a popup.
+    const prompt = page.locator('[data-kheops-auth-reauthenticate]');
+    await prompt.waitFor({ timeout: 60_000 });
+    await expect(prompt.textContent()).resolves.toContain('Sign in again to keep working');
+    await page.screenshot({ path: artifactPath('revoked-session-prompt.png') });
+    // Nothing was lost while the session was dead: the same document, the measurement still there.
+    await page.evaluate(() => ((window as unknown as { kheopsTestMarker: string }).kheopsTestMarker = 'same page'));
+    expect(await measurements(page)).toHaveLength(1);
+    const [popup] = await Promise.all([context.waitForEvent('page'), page.locator('[data-kheops-auth-action="reauthenticate"]').click()]);
+    const password = popup.locator('#password');
+    const closed = popup.waitForEvent('close', { timeout: 60_000 }).then(() => 'closed' as const);
+    if ((await Promise.race([password.waitFor({ timeout: 60_000 }).then(() => 'form' as const), closed])) === 'form') {
+      await popup.fill('#password', 'alice');
+      await popup.click('#login');
+      await closed;
+    }
+
+    // The held STOW goes out with the new token: the report is in KHEOPS, the measurement still on screen.
+    await page.getByText('Measurements saved successfully').waitFor({ timeout: 60_000 });
+    const added = await until('the new SR series', async () => {
+      const now = await srSeriesInOrthanc(stack, study.studyInstanceUID);
+      const fresh = now.filter(uid => !srBefore.includes(uid));
+      return fresh.length === 1 ? fresh[0] : undefined;
+    });
+    const { findings } = readSr(await fetchFirstInstance(stack, study.studyInstanceUID, added));
+    expect(findings.filter(finding => finding.name === 'Length').map(finding => Math.round(finding.value))).toEqual([Math.round(drawnMm)]);
+    expect(await page.evaluate(() => (window as unknown as { kheopsTestMarker?: string }).kheopsTestMarker)).toBe('same page');
+    expect(new URL(page.url()).pathname).toBe('/kheops');
+    const log = await gatewayLog(stack);
+    const stows = log.filter(entry => entry.method === 'POST');
+    expect(stows.some(entry => entry.status === 401)).toBe(true);
+    expect(stows.some(entry => entry.outcome === 'forwarded' && entry.status < 300)).toBe(true);
+  } catch (error) {
+    await page.screenshot({ path: artifactPath('revoked-session.failure.png') }).catch(() => undefined);
+    console.log(consoleLines.slice(-40).join('\n'));
+    throw error;
   } finally {
     await context.close();
   }

@@ -3,6 +3,7 @@ import { artifactPath, launchBrowser } from './support/browser';
 import { clickedCtSeries, launchFromStudyPage, openClinicianPage, waitForFirstViewportSeries } from './support/launch';
 import { clearGatewayLog, gatewayLog } from './support/gateway-log';
 import { fetchFirstInstance, readSr, srSeriesInOrthanc } from './support/sr';
+import { acceptTracking, drawLength, measurements, saveReport, until } from './support/measurements';
 import { stackInfo } from './support/stack-info';
 import { gridViewports, waitForRenderedFirstViewport, waitForRenderedPanes } from './support/viewer';
 
@@ -75,80 +76,6 @@ test('MPR and MIP render the clicked series', async () => {
   }
 });
 
-/**
- * Draws a length measurement across the middle of the first viewport with the mouse, as a clinician
- * does, and returns the true length of the drawn line in millimetres (from the viewport's own
- * canvas-to-world transform), to compare with what the SR stores.
- */
-async function drawLength(page: Page): Promise<number> {
-  await page.evaluate(() => {
-    const commands = (window as unknown as { commandsManager: { run: (name: string, options: unknown) => unknown } }).commandsManager;
-    commands.run('setToolActiveToolbar', { toolName: 'Length' });
-  });
-  const canvas = page.locator('[data-cy="viewport-pane"]').first().locator('canvas').first();
-  const box = await canvas.boundingBox();
-  if (!box) throw new Error('the first viewport has no canvas');
-  const from = { x: box.width * 0.38, y: box.height * 0.45 };
-  const to = { x: box.width * 0.62, y: box.height * 0.55 };
-  await page.mouse.move(box.x + from.x, box.y + from.y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + to.x, box.y + to.y, { steps: 12 });
-  await page.mouse.up();
-  return page.evaluate(
-    ([a, b]) => {
-      const services = (window as unknown as { services: Record<string, any> }).services;
-      const viewportId = services.viewportGridService.getActiveViewportId();
-      const viewport = services.cornerstoneViewportService.getCornerstoneViewport(viewportId);
-      const p = viewport.canvasToWorld([a.x, a.y]) as [number, number, number];
-      const q = viewport.canvasToWorld([b.x, b.y]) as [number, number, number];
-      return Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]);
-    },
-    [from, to] as const,
-  );
-}
-
-/** OHIF's measurement tracking asks whether to track this series on the first measurement: yes. */
-async function acceptTracking(page: Page): Promise<void> {
-  const yes = page.getByRole('button', { name: 'Yes', exact: true });
-  await yes.waitFor({ state: 'visible', timeout: 30_000 });
-  await yes.click();
-}
-
-async function measurements(page: Page): Promise<Array<{ SOPInstanceUID?: string; length?: number; toolName?: string }>> {
-  return page.evaluate(() => {
-    const services = (window as unknown as { services: Record<string, any> }).services;
-    return (services.measurementService.getMeasurements() as any[]).map(measurement => {
-      const stats = Object.values(measurement.data ?? {})[0] as { length?: number } | undefined;
-      return { SOPInstanceUID: measurement.SOPInstanceUID, length: stats?.length, toolName: measurement.toolName };
-    });
-  });
-}
-
-/** The measurements panel's "Create SR" button, then the report dialog: name it and save. */
-async function saveReport(page: Page, reportName: string): Promise<void> {
-  const createSr = page.getByRole('button', { name: 'Create SR' }).first();
-  if (!(await createSr.isVisible())) {
-    // The right panel may be collapsed, or open on another tab (segmentations).
-    const measurementsTab = page.locator('[data-cy="trackedMeasurements-btn"]').first();
-    if (!(await measurementsTab.isVisible())) await page.locator('[data-cy="side-panel-header-right"]').first().click();
-    await measurementsTab.click({ timeout: 30_000 });
-  }
-  await createSr.click({ timeout: 30_000 });
-  const name = page.getByPlaceholder('Report name');
-  await name.waitFor({ state: 'visible', timeout: 30_000 });
-  await name.fill(reportName);
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise(resolve => setTimeout(resolve, 300));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 test('measurement saved as SR reaches KHEOPS', async () => {
   const { study, series } = clickedCtSeries(stack);

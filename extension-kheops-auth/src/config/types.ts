@@ -17,6 +17,8 @@ export interface KheopsAuthRoutes {
   login: string;
   /** Redirect URI registered at the provider. */
   callback: string;
+  /** Redirect URI of the sign-in popup that renews an ended session without leaving the page. */
+  popupCallback: string;
 }
 
 export interface KheopsAuthConfig {
@@ -40,5 +42,6 @@ export const DEFAULT_SCOPE = 'openid profile offline_access read write';
 export const DEFAULT_ROUTES: KheopsAuthRoutes = {
   login: '/kheops/login',
   callback: '/kheops/callback',
+  popupCallback: '/kheops/popup-callback',
 };
 export const DEFAULT_ALLOWED_TARGET_PATHS = ['/kheops'];

@@ -11,7 +11,7 @@ describe('validateConfig', () => {
       ok: true,
       config: {
         issuers: [{ ...issuer, dicomWebRoot: 'https://kheops.example.org/api', scope: DEFAULT_SCOPE, displayName: 'KHEOPS' }],
-        routes: { login: '/kheops/login', callback: '/kheops/callback' },
+        routes: { login: '/kheops/login', callback: '/kheops/callback', popupCallback: '/kheops/popup-callback' },
         allowedTargetPaths: ['/kheops'],
         defaultTarget: '/',
       },

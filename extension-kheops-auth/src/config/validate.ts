@@ -133,6 +133,7 @@ export function validateConfig(input: unknown): ValidationResult {
   const routesRecord = isRecord(routesInput) ? routesInput : {};
   const login = checkPath(routesRecord.login ?? DEFAULT_ROUTES.login, 'routes.login', problems);
   const callback = checkPath(routesRecord.callback ?? DEFAULT_ROUTES.callback, 'routes.callback', problems);
+  const popupCallback = checkPath(routesRecord.popupCallback ?? DEFAULT_ROUTES.popupCallback, 'routes.popupCallback', problems);
 
   const pathsInput = input.allowedTargetPaths ?? DEFAULT_ALLOWED_TARGET_PATHS;
   const allowedTargetPaths: string[] = [];
@@ -146,10 +147,10 @@ export function validateConfig(input: unknown): ValidationResult {
   }
   const defaultTarget = checkPath(input.defaultTarget ?? '/', 'defaultTarget', problems);
 
-  if (problems.length > 0 || !login || !callback || !defaultTarget) {
+  if (problems.length > 0 || !login || !callback || !popupCallback || !defaultTarget) {
     return { ok: false, problems: problems.map(problem => ({ ...problem, key: qualify(problem.key) })) };
   }
-  return { ok: true, config: { issuers, routes: { login, callback }, allowedTargetPaths, defaultTarget } };
+  return { ok: true, config: { issuers, routes: { login, callback, popupCallback }, allowedTargetPaths, defaultTarget } };
 }
 
 function qualify(key: string): string {

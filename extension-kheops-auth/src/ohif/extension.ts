@@ -10,9 +10,14 @@ import { hangingProtocolModule } from '../viewer/mip-protocol';
 import { storePermission, type StorePermission } from '../session/store-permission';
 import { guardStoreCommand, type CommandsManagerLike } from './store-guard';
 import { watchRequestedSeries, type NoticeServices } from './requested-series-notice';
+import { createAuthenticatedDataSourceModule, type AuthenticatedSession } from './authenticated-data-source';
+import { Reauthentication, type ModalServiceLike } from './reauthentication';
+import { announceSessionHealth, type NotificationServiceLike } from './session-notices';
 
 export interface PreRegistrationArgs {
-  servicesManager: { services: { userAuthenticationService: UserAuthenticationServiceLike } };
+  servicesManager: {
+    services: { userAuthenticationService: UserAuthenticationServiceLike; uiModalService: ModalServiceLike; uiNotificationService: NotificationServiceLike };
+  };
   appConfig?: Record<string, unknown>;
   configuration?: Record<string, unknown>;
 }
@@ -44,11 +49,28 @@ async function preRegistration(args: PreRegistrationArgs): Promise<void> {
     setRuntime({ ready: false, problem });
     return;
   }
+  const { services } = args.servicesManager;
   const session = new KheopsSession(validation.config, { viewerOrigin: window.location.origin, storage: window.sessionStorage });
+  const reauthentication = new Reauthentication(
+    services.uiModalService,
+    () => session.signedInUser()?.issuer.displayName ?? 'KHEOPS',
+    () => session.signInAgain(),
+  );
+  // The sign-in prompt itself opens when a request needs a token; opened here it would replace
+  // whatever OHIF dialog is open (the report name dialog of a save in progress, say).
+  session.onHealthChange(health => announceSessionHealth(services.uiNotificationService, health));
+  authenticatedSession = {
+    renewNow: () => session.renewNow(),
+    reauthenticate: () => reauthentication.reauthenticate(),
+    ensureFresh: () => session.freshAuthorizationHeader().then(() => undefined),
+  };
   await session.restore();
-  wireAuthorization(args.servicesManager.services.userAuthenticationService, session);
+  wireAuthorization(services.userAuthenticationService, session);
   setRuntime({ ready: true, config: validation.config, session });
 }
+
+/** Set once the configuration is valid; the data source reads it per request. */
+let authenticatedSession: AuthenticatedSession | undefined;
 
 /** Asked at save time, so it follows the session (a renewal may change the granted scopes). */
 function currentStorePermission(): StorePermission {
@@ -89,6 +111,7 @@ const kheopsAuthExtension = {
   onModeExit,
   getCustomizationModule,
   getHangingProtocolModule: hangingProtocolModule,
+  getDataSourcesModule: () => createAuthenticatedDataSourceModule(() => authenticatedSession),
 };
 
 export default kheopsAuthExtension;

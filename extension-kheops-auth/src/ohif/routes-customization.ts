@@ -2,6 +2,7 @@ import type { KheopsAuthRoutes } from '../config/types';
 import { DEFAULT_ROUTES } from '../config/types';
 import { CallbackRoute } from '../routes/CallbackRoute';
 import { LoginRoute } from '../routes/LoginRoute';
+import { PopupCallbackRoute } from '../routes/PopupCallbackRoute';
 
 /**
  * Adds the public sign-in routes to OHIF's router. OHIF builds its routes once at start-up from the
@@ -17,6 +18,7 @@ export function routesCustomization(routes: KheopsAuthRoutes = DEFAULT_ROUTES) {
             $push: [
               { path: routes.login, children: LoginRoute, private: false },
               { path: routes.callback, children: CallbackRoute, private: false },
+              { path: routes.popupCallback, children: PopupCallbackRoute, private: false },
             ],
           },
         },

@@ -30,6 +30,7 @@ export function createUserManager(
     authority: issuer.issuer,
     client_id: issuer.clientId,
     redirect_uri: `${environment.viewerOrigin}${routes.callback}`,
+    popup_redirect_uri: `${environment.viewerOrigin}${routes.popupCallback}`,
     response_type: 'code',
     scope: issuer.scope,
     loadUserInfo: false,

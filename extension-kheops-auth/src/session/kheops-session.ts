@@ -133,13 +133,8 @@ export class KheopsSession {
     });
   }
 
-  /**
-   * Completes the sign-in from the callback URL and returns where to go next. The issuer is found
-   * from the stored state (the URL alone is not trusted), and the RFC 9207 `iss` parameter and the
-   * ID token's `iss` and `aud` are checked, which oidc-client-ts does not do.
-   */
-  async completeSignIn(callbackUrl: string): Promise<{ target: string; user: SignedInUser }> {
-    const url = new URL(callbackUrl);
+  /** The issuer of the sign-in this tab started, found from the stored state the response names. */
+  private async pendingSignIn(url: URL): Promise<{ stateId: string; issuer: TrustedIssuer }> {
     const stateId = url.searchParams.get('state');
     const stored = stateId ? await stateStore(this.environment).get(stateId) : null;
     if (!stateId || !stored) {
@@ -154,6 +149,49 @@ export class KheopsSession {
     if (!issuer) {
       throw new KheopsAuthError('unknown_state', 'The pending sign-in was started for an issuer this viewer no longer trusts.');
     }
+    return { stateId, issuer };
+  }
+
+  /**
+   * Signs the same person in again in a popup, for a session that can no longer be renewed: the page,
+   * its measurements and any request waiting for a token stay as they are.
+   */
+  async signInAgain(): Promise<void> {
+    const current = this.current;
+    if (!current) throw new KheopsAuthError('no_session', 'No one is signed in to KHEOPS in this tab.');
+    const { issuer } = current;
+    const profile = current.keeper.current().profile;
+    const receivedAt = this.services.now();
+    const user = await this.manager(issuer).signinPopup({
+      login_hint: profile.preferred_username ?? profile.sub,
+      popupWindowFeatures: { width: 520, height: 640 },
+    });
+    checkTokens(user, issuer);
+    if (user.profile.sub !== profile.sub) {
+      throw new KheopsAuthError('sign_in_failed', `You signed in as ${user.profile.preferred_username ?? user.profile.sub}, but this page belongs to ${profile.preferred_username ?? profile.sub}. Sign in as ${profile.preferred_username ?? profile.sub} to keep working here.`);
+    }
+    await this.keep(issuer, user, receivedAt);
+  }
+
+  /**
+   * Runs in the popup: posts the response to the page that opened it (same origin only), which checks
+   * the state and exchanges the code. The popup's own sessionStorage is a copy taken before the
+   * sign-in state existed, so nothing is looked up here.
+   */
+  async completePopupCallback(callbackUrl: string): Promise<void> {
+    const issuer = this.config.issuers[0];
+    if (!issuer) throw new KheopsAuthError('configuration_invalid', 'No trusted issuer is configured.');
+    await this.manager(issuer).signinPopupCallback(callbackUrl);
+  }
+
+  /**
+   * Completes the sign-in from the callback URL and returns where to go next. The issuer is found
+   * from the stored state (the URL alone is not trusted), and the RFC 9207 `iss` parameter and the
+   * ID token's `iss` and `aud` are checked, which oidc-client-ts does not do.
+   */
+  async completeSignIn(callbackUrl: string): Promise<{ target: string; user: SignedInUser }> {
+    const url = new URL(callbackUrl);
+    const { stateId, issuer } = await this.pendingSignIn(url);
     const responseIssuer = url.searchParams.get('iss');
     if (responseIssuer !== null && responseIssuer !== issuer.issuer) {
       await stateStore(this.environment).remove(stateId);

@@ -1,0 +1,56 @@
+import React from 'react';
+
+export interface ReauthenticationPromptProps {
+  issuerName: string;
+  /** Opens the sign-in popup; must run from the click itself, or browsers block the popup. */
+  signIn(): Promise<void>;
+}
+
+type PromptState = { phase: 'idle' } | { phase: 'signing-in' } | { phase: 'failed'; message: string };
+
+/**
+ * Shown over the viewer, which stays as it is underneath: nothing is reloaded, no measurement is lost,
+ * and requests waiting for a token go out once the person has signed in again. A class component:
+ * hooks from the runtime bundle's React copy would fail under OHIF's React.
+ */
+export class ReauthenticationPrompt extends React.Component<ReauthenticationPromptProps, PromptState> {
+  override state: PromptState = { phase: 'idle' };
+
+  private readonly onClick = (): void => {
+    this.setState({ phase: 'signing-in' });
+    this.props.signIn().catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      this.setState({
+        phase: 'failed',
+        message: /closed|cancel/i.test(message)
+          ? 'The sign-in window was closed. Your work is still here: sign in again when you are ready.'
+          : `The sign-in did not succeed (${message}). Your work is still here: try again.`,
+      });
+    });
+  };
+
+  override render(): React.ReactNode {
+    const { phase } = this.state;
+    return (
+      <div data-kheops-auth-reauthenticate="" style={{ lineHeight: 1.5, color: '#e6ecf5' }}>
+        <p style={{ margin: '0 0 1rem' }}>
+          Your {this.props.issuerName} session ended. Sign in again to keep working. Your measurements and unsaved work stay on this page.
+        </p>
+        {phase === 'failed' ? (
+          <p role="alert" style={{ margin: '0 0 1rem', color: '#ffb4a9' }}>
+            {this.state.message}
+          </p>
+        ) : null}
+        <button
+          type="button"
+          data-kheops-auth-action="reauthenticate"
+          disabled={phase === 'signing-in'}
+          onClick={this.onClick}
+          style={{ padding: '0.5rem 1.2rem', borderRadius: '0.4rem', border: 'none', background: '#5acce6', color: '#090c29', fontWeight: 600, cursor: 'pointer' }}
+        >
+          {phase === 'signing-in' ? 'Signing in…' : 'Sign in again'}
+        </button>
+      </div>
+    );
+  }
+}

@@ -1,0 +1,71 @@
+import { callWithRecovery, type RecoveringSession } from './request-retry';
+
+/** OHIF's own DICOMweb data source, which this one wraps rather than re-implements. */
+export const OHIF_DICOMWEB_NAMESPACE = '@ohif/extension-default.dataSourcesModule.dicomweb';
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+export interface ExtensionManagerLike {
+  getModuleEntry(namespace: string): { createDataSource: (configuration: unknown, servicesManager: unknown, extensionManager: unknown) => unknown } | undefined;
+}
+
+export interface AuthenticatedSession extends RecoveringSession {
+  /** Makes sure the next request carries a token that is not about to expire. */
+  ensureFresh(): Promise<void>;
+}
+
+/** The data source calls that go to the server with the bearer token and can be refused with 401. */
+const RECOVERING_CALLS = [
+  ['query', 'studies', 'search'],
+  ['query', 'series', 'search'],
+  ['query', 'instances', 'search'],
+  ['retrieve', 'series', 'metadata'],
+  ['store', 'dicom'],
+] as const;
+
+function wrapAt(instance: Record<string, unknown>, path: readonly string[], wrap: (original: AnyFunction, owner: object) => AnyFunction): void {
+  let owner: unknown = instance;
+  for (const key of path.slice(0, -1)) {
+    owner = (owner as Record<string, unknown> | undefined)?.[key];
+  }
+  const name = path[path.length - 1] as string;
+  const container = owner as Record<string, unknown> | undefined;
+  const original = container?.[name];
+  if (container && typeof original === 'function') {
+    container[name] = wrap(original as AnyFunction, container);
+  }
+}
+
+/**
+ * OHIF has no answer to a 401 but a full-page sign-in that throws away unsaved measurements. This
+ * data source is OHIF's DICOMweb one with its server calls retried after a renewal, or held until
+ * the person signs in again; a report is stored only with a freshly checked token.
+ */
+export function createAuthenticatedDataSourceModule(session: () => AuthenticatedSession | undefined) {
+  return [
+    {
+      name: 'dicomweb',
+      type: 'webApi',
+      createDataSource(configuration: unknown, servicesManager: unknown, extensionManager: ExtensionManagerLike) {
+        const ohif = extensionManager.getModuleEntry(OHIF_DICOMWEB_NAMESPACE);
+        if (!ohif) {
+          throw new Error(`${OHIF_DICOMWEB_NAMESPACE} is not registered; @ohif/extension-default must be loaded.`);
+        }
+        const instance = ohif.createDataSource(configuration, servicesManager, extensionManager) as Record<string, unknown>;
+        for (const path of RECOVERING_CALLS) {
+          wrapAt(instance, path, (original, owner) => {
+            const isStore = path[0] === 'store';
+            return (...args: unknown[]) => {
+              const current = session();
+              const call = () => Promise.resolve(original.apply(owner, args));
+              if (!current) return call();
+              const fresh = isStore ? current.ensureFresh().catch(() => undefined) : Promise.resolve();
+              return fresh.then(() => callWithRecovery(call, current));
+            };
+          });
+        }
+        return instance;
+      },
+    },
+  ];
+}

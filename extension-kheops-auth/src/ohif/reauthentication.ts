@@ -1,0 +1,49 @@
+import { ReauthenticationPrompt } from './ReauthenticationPrompt';
+
+export interface ModalServiceLike {
+  show(options: { title: string; content: unknown; contentProps?: Record<string, unknown>; shouldCloseOnEsc?: boolean; shouldCloseOnOverlayClick?: boolean }): void;
+  hide(): void;
+}
+
+/**
+ * One sign-in for everything waiting on it: every caller of `reauthenticate()` gets the same
+ * promise, which settles when the popup sign-in succeeds (never on cancel). Each call shows the
+ * prompt again, so a prompt the person closed comes back with the next request that needs it.
+ */
+export class Reauthentication {
+  private pending: { promise: Promise<void>; resolve: () => void } | undefined;
+
+  constructor(
+    private readonly modal: ModalServiceLike,
+    private readonly issuerName: () => string,
+    private readonly signInAgain: () => Promise<void>,
+  ) {}
+
+  reauthenticate(): Promise<void> {
+    if (!this.pending) {
+      let resolve!: () => void;
+      const promise = new Promise<void>(settle => (resolve = settle));
+      this.pending = { promise, resolve };
+      console.warn('[kheops-auth] the session can no longer be renewed; asking to sign in again');
+    }
+    this.showPrompt();
+    return this.pending.promise;
+  }
+
+  private showPrompt(): void {
+    const signIn = async (): Promise<void> => {
+      await this.signInAgain();
+      this.modal.hide();
+      const pending = this.pending;
+      this.pending = undefined;
+      pending?.resolve();
+    };
+    this.modal.show({
+      title: 'Sign in again',
+      content: ReauthenticationPrompt,
+      contentProps: { issuerName: this.issuerName(), signIn },
+      shouldCloseOnEsc: false,
+      shouldCloseOnOverlayClick: false,
+    });
+  }
+}
