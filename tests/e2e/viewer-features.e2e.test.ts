@@ -24,7 +24,8 @@ async function chooseLayout(page: Page, title: string): Promise<void> {
   const preset = page.getByText(title, { exact: true });
   await preset.waitFor({ state: 'visible', timeout: 30_000 });
   await page.screenshot({ path: artifactPath(`layout-menu-${title.toLowerCase()}.png`) });
-  await preset.click();
+  // Building a volume keeps the page busy; the grid checks that follow wait for the result.
+  await preset.click({ noWaitAfter: true, timeout: 60_000 });
 }
 
 async function waitForGrid(page: Page, count: number, seriesInstanceUID: string, timeoutMs = 90_000) {
@@ -142,7 +143,15 @@ test('measurement saved as SR reaches KHEOPS', async () => {
     await thumbnail.waitFor({ timeout: 60_000 });
     // Opening the report draws its length on the measured image again.
     await thumbnail.dblclick();
-    await again.page.locator('[data-cy="viewport-pane"]').first().getByText(/\d+(\.\d+)? mm/).first().waitFor({ timeout: 60_000 });
+    const length = again.page.locator('[data-cy="viewport-pane"]').first().getByText(/\d+(\.\d+)? mm/).first();
+    // OHIF may first ask whether to go on tracking the report's measurements; a clinician says yes.
+    const yes = again.page.getByRole('button', { name: 'Yes', exact: true });
+    const first = await Promise.race([
+      length.waitFor({ timeout: 90_000 }).then(() => 'drawn' as const),
+      yes.waitFor({ timeout: 90_000 }).then(() => 'asked' as const),
+    ]);
+    if (first === 'asked') await yes.click();
+    await length.waitFor({ timeout: 60_000 });
     await again.page.screenshot({ path: artifactPath('measurement-listed-after-relaunch.png') });
   } catch (error) {
     await again.page.screenshot({ path: artifactPath('measurement-relaunch.failure.png') }).catch(() => undefined);
