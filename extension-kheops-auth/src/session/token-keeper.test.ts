@@ -162,3 +162,43 @@ test('a session without a refresh token ends at renewal time instead of presenti
   expect(health).toEqual(['ended']);
   keeper.stop();
 });
+
+test('a request waiting on an unreachable provider is released by the retry that succeeds', async () => {
+  const store = new MemoryTokenStore();
+  const provider = rotatingProvider();
+  let down = true;
+  const refresh = jest.fn(async (base: User) => {
+    if (down) throw new TypeError('Failed to fetch');
+    return provider.refresh(base);
+  });
+  const keeper = new TokenKeeper(deps(store, refresh), 'k', makeUser(1, Date.now()), Date.now());
+  await keeper.start();
+  let released: User | undefined;
+  void keeper.renewOrWait().then(user => (released = user));
+  await jest.advanceTimersByTimeAsync(4_000);
+  expect(released).toBeUndefined();
+  down = false;
+  await jest.advanceTimersByTimeAsync(16_000);
+  expect(released?.access_token).toBe('at-2');
+  keeper.stop();
+});
+
+test('a request waiting for renewal is refused once the session ends', async () => {
+  const store = new MemoryTokenStore();
+  let calls = 0;
+  const refresh = jest.fn(async () => {
+    calls += 1;
+    if (calls === 1) throw new TypeError('Failed to fetch');
+    throw Object.assign(new Error('grant revoked'), { error: 'invalid_grant' });
+  });
+  const keeper = new TokenKeeper(deps(store, refresh), 'k', makeUser(1, Date.now()), Date.now());
+  await keeper.start();
+  const waiting = keeper.renewOrWait();
+  const outcome = waiting.then(
+    () => 'renewed',
+    (error: { error?: string }) => error.error,
+  );
+  await jest.advanceTimersByTimeAsync(5_000);
+  await expect(outcome).resolves.toBe('invalid_grant');
+  keeper.stop();
+});

@@ -46,6 +46,7 @@ export class TokenKeeper {
   private failures = 0;
   private health: SessionHealth = 'active';
   private stopped = false;
+  private waiters: Array<{ resolve: (user: User) => void; reject: (error: unknown) => void }> = [];
 
   constructor(
     private readonly deps: TokenKeeperDeps,
@@ -90,6 +91,7 @@ export class TokenKeeper {
   stop(): void {
     this.stopped = true;
     this.deps.timers.clear(this.timer);
+    this.settleWaiters({ error: new Error('this session was replaced') });
   }
 
   /** Resolves with a token that is not due for renewal, renewing it first if needed. */
@@ -104,6 +106,26 @@ export class TokenKeeper {
       this.inFlight = undefined;
     });
     return this.inFlight;
+  }
+
+  /**
+   * Renews now; when the provider cannot be reached, waits for the scheduled retries to succeed
+   * instead of failing, and rejects only once the session has ended.
+   */
+  renewOrWait(): Promise<User> {
+    return this.renew().catch(error => {
+      if (isTerminalRefreshError(error) || this.stopped) throw error;
+      return new Promise<User>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    });
+  }
+
+  private settleWaiters(outcome: { user: User } | { error: unknown }): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiters) {
+      if ('user' in outcome) waiter.resolve(outcome.user);
+      else waiter.reject(outcome.error);
+    }
   }
 
   private lockName(): string {
@@ -147,12 +169,14 @@ export class TokenKeeper {
       this.failures = 0;
       this.setHealth('active');
       this.schedule(this.dueAt());
+      this.settleWaiters({ user });
       return user;
     } catch (error) {
       this.failures += 1;
       if (isTerminalRefreshError(error)) {
         this.setHealth('ended', error);
         this.deps.timers.clear(this.timer);
+        this.settleWaiters({ error });
       } else {
         this.setHealth('at-risk', error);
         this.schedule(this.deps.now() + retryDelayMs(this.failures));
