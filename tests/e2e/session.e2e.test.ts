@@ -4,7 +4,7 @@ import { clearGatewayLog, gatewayLog, type GatewayLogEntry } from './support/gat
 import { clickedCtSeries, launchFromStudyPage, openClinicianPage, waitForFirstViewportSeries } from './support/launch';
 import { acceptTracking, drawLength, measurements, saveReport, until } from './support/measurements';
 import { fetchFirstInstance, readSr, srSeriesInOrthanc } from './support/sr';
-import { revokeUser, setTokenLifetimes } from './support/standin-controls';
+import { failParts, revokeUser, setTokenLifetimes } from './support/standin-controls';
 import { waitForRenderedFirstViewport } from './support/viewer';
 import { artifactPath } from './support/browser';
 import { stackInfo } from './support/stack-info';
@@ -181,6 +181,51 @@ test('revoked session keeps annotations', async () => {
     console.log(consoleLines.slice(-40).join('\n'));
     throw error;
   } finally {
+    await context.close();
+  }
+});
+
+test('provider down during refresh', async () => {
+  const { series } = clickedCtSeries(stack);
+  const { context, page, consoleLines } = await openClinicianPage(browser);
+  const prompt = page.locator('[data-kheops-auth-reauthenticate]');
+  try {
+    await launchFromStudyPage(page, stack, series.seriesInstanceUID);
+    await waitForFirstViewportSeries(page, series.seriesInstanceUID);
+    await waitForRenderedFirstViewport(page);
+    await clearGatewayLog(stack);
+
+    // The provider goes away for 30 s: three lifetimes of the 10 s access token.
+    await failParts(stack, { provider: true });
+    const atRisk = page.getByText('KHEOPS session at risk').first().waitFor({ timeout: 30_000 });
+    const outage = Date.now();
+    let promptSeen = false;
+    while (Date.now() - outage < 30_000) {
+      await scroll(page, 5);
+      promptSeen ||= (await prompt.count()) > 0;
+      await page.waitForTimeout(1_000);
+    }
+    await atRisk;
+    // The loaded series still draws: the clinician keeps working on what is on screen.
+    await waitForRenderedFirstViewport(page);
+    await page.screenshot({ path: artifactPath('provider-down.png') });
+
+    // A search made now waits for the session instead of failing, and goes through once KHEOPS is back.
+    const search = searchThroughOhif(page);
+    await failParts(stack, { provider: false });
+    expect(await search).toBeGreaterThan(0);
+    await page.getByText('KHEOPS session renewed').first().waitFor({ timeout: 30_000 });
+    expect(promptSeen).toBe(false);
+    expect(await prompt.count()).toBe(0);
+    const requests = (await gatewayLog(stack)).filter(entry => entry.outcome !== 'preflight');
+    expect(requests.at(-1)).toMatchObject({ outcome: 'forwarded', sub: 'alice' });
+    expect(requests.filter(entry => !['forwarded', 'expired'].includes(entry.outcome))).toEqual([]);
+  } catch (error) {
+    await page.screenshot({ path: artifactPath('provider-down.failure.png') }).catch(() => undefined);
+    console.log(consoleLines.slice(-40).join('\n'));
+    throw error;
+  } finally {
+    await failParts(stack, { provider: false });
     await context.close();
   }
 });

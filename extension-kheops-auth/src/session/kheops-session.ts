@@ -118,10 +118,13 @@ export class KheopsSession {
     return { Authorization: `Bearer ${user.access_token}` };
   }
 
-  /** Renews now, e.g. after the server refused the current token. */
+  /**
+   * Renews now, e.g. after the server refused the current token. While the provider is unreachable
+   * this waits for the keeper's retries; it rejects only when the session has ended.
+   */
   async renewNow(): Promise<void> {
     if (!this.current) throw new KheopsAuthError('no_session', 'No one is signed in to KHEOPS in this tab.');
-    await this.current.keeper.renew();
+    await this.current.keeper.renewOrWait();
   }
 
   /** Sends the browser to the provider: code flow with PKCE, the validated target in the stored state. */
