@@ -229,3 +229,48 @@ test('provider down during refresh', async () => {
     await context.close();
   }
 });
+
+test('a save waiting for sign-in survives closing the tab', async () => {
+  const { study, series } = clickedCtSeries(stack);
+  const srBefore = await srSeriesInOrthanc(stack, study.studyInstanceUID);
+  const { context, page, consoleLines } = await openClinicianPage(browser);
+  context.on('page', opened => opened.on('console', message => consoleLines.push(`${message.type()}: ${message.text()}`)));
+  try {
+    await launchFromStudyPage(page, stack, series.seriesInstanceUID);
+    await waitForFirstViewportSeries(page, series.seriesInstanceUID);
+    await waitForRenderedFirstViewport(page);
+    const drawnMm = await drawLength(page);
+    await acceptTracking(page);
+    await until('the length measurement', async () => ((await measurements(page)).length === 1 ? true : undefined));
+    await revokeUser(stack, 'alice');
+    await saveReport(page, `Report kept across tabs ${Date.now()}`);
+    // The save now waits for a sign-in; the clinician closes the tab instead.
+    await page.locator('[data-kheops-auth-reauthenticate]').waitFor({ timeout: 60_000 });
+    await page.close();
+
+    // Opening the study again from KHEOPS offers to send the waiting report.
+    const again = await context.newPage();
+    await launch(again);
+    const offer = again.locator('[data-kheops-auth-pending-save]');
+    await offer.waitFor({ timeout: 60_000 });
+    await again.screenshot({ path: artifactPath('pending-save-offer.png') });
+    await again.locator('[data-kheops-auth-action="send-pending"]').click();
+    await again.getByText('The waiting report is now stored in KHEOPS.').waitFor({ timeout: 60_000 });
+    const added = await until('the new SR series', async () => {
+      const fresh = (await srSeriesInOrthanc(stack, study.studyInstanceUID)).filter(uid => !srBefore.includes(uid));
+      return fresh.length === 1 ? fresh[0] : undefined;
+    });
+    const { findings } = readSr(await fetchFirstInstance(stack, study.studyInstanceUID, added));
+    expect(findings.filter(finding => finding.name === 'Length').map(finding => Math.round(finding.value))).toEqual([Math.round(drawnMm)]);
+    // Offered once: a further launch has nothing waiting.
+    const third = await context.newPage();
+    await launch(third);
+    await waitForRenderedFirstViewport(third);
+    expect(await third.locator('[data-kheops-auth-pending-save]').count()).toBe(0);
+  } catch (error) {
+    console.log(consoleLines.filter(line => line.includes('kheops-auth')).join('\n'));
+    throw error;
+  } finally {
+    await context.close();
+  }
+});

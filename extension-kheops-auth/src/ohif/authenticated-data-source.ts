@@ -1,3 +1,4 @@
+import { describeDataset, serializeDataset, type PendingSaveStore } from '../session/pending-saves';
 import { callWithRecovery, type RecoveringSession } from './request-retry';
 
 /** OHIF's own DICOMweb data source, which this one wraps rather than re-implements. */
@@ -12,6 +13,28 @@ export interface ExtensionManagerLike {
 export interface AuthenticatedSession extends RecoveringSession {
   /** Makes sure the next request carries a token that is not about to expire. */
   ensureFresh(): Promise<void>;
+  /** The signed-in person (`sub`), to file a report that waits for a sign-in under their name. */
+  userId(): string | undefined;
+  pendingSaves: PendingSaveStore;
+}
+
+/** Sends a report with a fresh token; while it waits for a new sign-in, a copy is kept outside the page. */
+function storeWithRecovery(session: AuthenticatedSession, call: () => Promise<unknown>, dataset: unknown): Promise<unknown> {
+  const identity = describeDataset(dataset);
+  const user = session.userId();
+  const id = identity && user ? `${user}|${identity.sopInstanceUID}` : undefined;
+  const hold =
+    identity && user && id
+      ? () => session.pendingSaves.put({ id, user, studyInstanceUID: identity.studyInstanceUID, createdAt: Date.now(), dataset: serializeDataset(dataset) })
+      : undefined;
+  return session
+    .ensureFresh()
+    .catch(() => undefined)
+    .then(() => callWithRecovery(call, session, hold))
+    .then(async result => {
+      if (id) await session.pendingSaves.remove(id).catch(() => undefined);
+      return result;
+    });
 }
 
 /** The data source calls that go to the server with the bearer token and can be refused with 401. */
@@ -59,8 +82,7 @@ export function createAuthenticatedDataSourceModule(session: () => Authenticated
               const current = session();
               const call = () => Promise.resolve(original.apply(owner, args));
               if (!current) return call();
-              const fresh = isStore ? current.ensureFresh().catch(() => undefined) : Promise.resolve();
-              return fresh.then(() => callWithRecovery(call, current));
+              return isStore ? storeWithRecovery(current, call, args[0]) : callWithRecovery(call, current);
             };
           });
         }

@@ -13,6 +13,8 @@ import { watchRequestedSeries, type NoticeServices } from './requested-series-no
 import { createAuthenticatedDataSourceModule, type AuthenticatedSession } from './authenticated-data-source';
 import { Reauthentication, type ModalServiceLike } from './reauthentication';
 import { announceSessionHealth, type NotificationServiceLike } from './session-notices';
+import { browserPendingSaveStore } from '../session/pending-saves';
+import { offerPendingSaves } from './pending-save-offer';
 
 export interface PreRegistrationArgs {
   servicesManager: {
@@ -63,6 +65,8 @@ async function preRegistration(args: PreRegistrationArgs): Promise<void> {
     renewNow: () => session.renewNow(),
     reauthenticate: () => reauthentication.reauthenticate(),
     ensureFresh: () => session.freshAuthorizationHeader().then(() => undefined),
+    userId: () => session.signedInUser()?.subject,
+    pendingSaves: browserPendingSaveStore(),
   };
   await session.restore();
   wireAuthorization(services.userAuthenticationService, session);
@@ -85,7 +89,39 @@ let stopWatchingRequestedSeries: (() => void) | undefined;
  * the study loads: the moment to put the write-access check in front of OHIF's save paths, and to
  * start watching whether the series the launch named is in the study.
  */
-function onModeEnter({ commandsManager, servicesManager }: { commandsManager: CommandsManagerLike; servicesManager: { services: NoticeServices } }): void {
+interface ExtensionManagerWithDataSource {
+  getActiveDataSource(): Array<{ store: { dicom(dataset: unknown): Promise<unknown> } }>;
+}
+
+/** Offers the reports of this study that were still waiting for a sign-in when their tab was closed. */
+function offerWaitingReports(services: { uiModalService: ModalServiceLike; uiNotificationService: NotificationServiceLike }, extensionManager: ExtensionManagerWithDataSource): void {
+  const user = authenticatedSession?.userId();
+  const studyInstanceUID = new URLSearchParams(window.location.search).get('StudyInstanceUIDs')?.split(',')[0];
+  if (!authenticatedSession || !user || !studyInstanceUID) return;
+  offerPendingSaves({
+    store: authenticatedSession.pendingSaves,
+    user,
+    studyInstanceUID,
+    modal: services.uiModalService,
+    notifications: services.uiNotificationService,
+    send: async dataset => {
+      const [dataSource] = extensionManager.getActiveDataSource();
+      if (!dataSource) throw new Error('no data source is active');
+      await dataSource.store.dicom(dataset);
+    },
+  }).catch(error => console.warn('[kheops-auth] could not read the reports waiting to be sent', error));
+}
+
+function onModeEnter({
+  commandsManager,
+  servicesManager,
+  extensionManager,
+}: {
+  commandsManager: CommandsManagerLike;
+  servicesManager: { services: NoticeServices & { uiModalService: ModalServiceLike; uiNotificationService: NotificationServiceLike } };
+  extensionManager: ExtensionManagerWithDataSource;
+}): void {
+  offerWaitingReports(servicesManager.services, extensionManager);
   if (!guardStoreCommand(commandsManager, currentStorePermission)) {
     console.warn('[kheops-auth] OHIF has no createStoreFunction command; saving is not checked against the granted scopes.');
   }

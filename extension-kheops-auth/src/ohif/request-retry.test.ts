@@ -47,3 +47,12 @@ test('other errors are not retried', async () => {
   await expect(callWithRecovery(call, s)).rejects.toMatchObject({ status: 404 });
   expect(call).toHaveBeenCalledTimes(1);
 });
+
+test('keeps the request outside the page before waiting for a sign-in', async () => {
+  const s = session(false);
+  const order: string[] = [];
+  s.reauthenticate.mockImplementation(async () => void order.push('sign-in'));
+  const call = jest.fn().mockRejectedValueOnce(unauthorized()).mockResolvedValueOnce('stored');
+  await callWithRecovery(call, s, async () => void order.push('kept'));
+  expect(order).toEqual(['kept', 'sign-in']);
+});

@@ -16,7 +16,12 @@ export function isUnauthorized(error: unknown): boolean {
  * refused again, it waits for the person to sign in again and is sent once more. Nothing is
  * dropped: the caller's promise settles only with the server's answer to an authorised request.
  */
-export async function callWithRecovery<T>(call: () => Promise<T>, session: RecoveringSession): Promise<T> {
+export async function callWithRecovery<T>(
+  call: () => Promise<T>,
+  session: RecoveringSession,
+  /** Runs before waiting for a new sign-in, which may never come if the tab is closed. */
+  onHold?: () => Promise<void>,
+): Promise<T> {
   try {
     return await call();
   } catch (error) {
@@ -35,6 +40,7 @@ export async function callWithRecovery<T>(call: () => Promise<T>, session: Recov
       if (!isUnauthorized(error)) throw error;
     }
   }
+  await onHold?.().catch(error => console.warn('[kheops-auth] could not keep the waiting request outside the page', error));
   await session.reauthenticate();
   return call();
 }

@@ -29,6 +29,8 @@ export function browserSessionServices(): SessionServices {
 export type HealthListener = (health: SessionHealth, error?: unknown) => void;
 
 export interface SignedInUser {
+  /** The provider's stable identifier for the person (`sub`). */
+  subject: string;
   name: string;
   issuer: TrustedIssuer;
   expiresAt: number | undefined;
@@ -233,7 +235,7 @@ export class KheopsSession {
   private describe(issuer: TrustedIssuer, user: User): SignedInUser {
     const profile = user.profile;
     const name = profile.name ?? profile.preferred_username ?? profile.sub;
-    return { name, issuer, expiresAt: user.expires_at, scopes: user.scopes };
+    return { subject: profile.sub, name, issuer, expiresAt: user.expires_at, scopes: user.scopes };
   }
 
   signedInUser(): SignedInUser | undefined {
