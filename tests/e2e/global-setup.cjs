@@ -56,7 +56,10 @@ module.exports = async function globalSetup() {
     });
   });
 
-  fs.writeFileSync(path.join(artifacts, 'stack.json'), JSON.stringify({ ...info, pid: child.pid }, null, 2));
+  // One file per stack, so that test runs on other ports (another developer's) never read this one.
+  const infoPath = path.join(artifacts, `stack-${env.VIEWER_PORT}.json`);
+  fs.writeFileSync(infoPath, JSON.stringify({ ...info, pid: child.pid }, null, 2));
+  process.env.KHEOPS_STACK_INFO = infoPath;
   child.unref();
   child.stdout.unref?.();
   child.stderr.unref?.();

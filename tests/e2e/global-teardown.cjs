@@ -1,7 +1,6 @@
 // Ends the stack's process group: the stack stops Orthanc, the stand-in and the viewer on SIGTERM;
 // whatever is still alive after a grace period is killed.
 const fs = require('node:fs');
-const path = require('node:path');
 
 function alive(pid) {
   try {
@@ -13,7 +12,7 @@ function alive(pid) {
 }
 
 module.exports = async function globalTeardown() {
-  const infoPath = path.resolve(__dirname, '..', '.artifacts', 'stack.json');
+  const infoPath = process.env.KHEOPS_STACK_INFO ?? '';
   const pid = globalThis.__KHEOPS_STACK_PID__ ?? (fs.existsSync(infoPath) ? JSON.parse(fs.readFileSync(infoPath, 'utf8')).pid : undefined);
   if (!pid) return;
   try {
