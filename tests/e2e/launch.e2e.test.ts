@@ -1,20 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { artifactPath, launchBrowser } from './support/browser';
+import { artifactPath, useBrowser } from './support/browser';
 import { clearGatewayLog, gatewayLog } from './support/gateway-log';
 import { clickedCtSeries, openClinicianPage, waitForFirstViewportSeries } from './support/launch';
 import { stackInfo } from './support/stack-info';
 import { firstViewportSeries, waitForRenderedFirstViewport } from './support/viewer';
 
 const stack = stackInfo();
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 test('launch opens the clicked series', async () => {
   const { study, series } = clickedCtSeries(stack);

@@ -1,18 +1,9 @@
-import type { Browser } from 'playwright-core';
-import { launchBrowser, newViewerContext } from './support/browser';
+import { newViewerContext, useBrowser } from './support/browser';
 import { clearGatewayLog, gatewayLog } from './support/gateway-log';
 import { stackInfo, type StackInfo } from './support/stack-info';
 
 const stack = stackInfo();
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 test.each([
   ['an unknown issuer', (_s: StackInfo) => `iss=${encodeURIComponent('https://evil.example/api')}`, 'unknown_issuer'],

@@ -1,5 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, newViewerContext } from './support/browser';
+import type { Page } from 'playwright-core';
+import { newViewerContext, useBrowser } from './support/browser';
 import { clearGatewayLog, gatewayLog, type GatewayLogEntry } from './support/gateway-log';
 import { clickedCtSeries, launchFromStudyPage, openClinicianPage, waitForFirstViewportSeries } from './support/launch';
 import { acceptTracking, drawLength, measurements, saveReport, until } from './support/measurements';
@@ -10,16 +10,14 @@ import { artifactPath } from './support/browser';
 import { stackInfo } from './support/stack-info';
 
 const stack = stackInfo();
-let browser: Browser;
+const browser = useBrowser();
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   await setTokenLifetimes(stack, { accessTokenTtl: 10 });
 });
 
 afterAll(async () => {
   await setTokenLifetimes(stack, { accessTokenTtl: 300 });
-  await browser?.close();
 });
 
 function ctSeries() {

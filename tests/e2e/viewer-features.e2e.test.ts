@@ -1,5 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
-import { artifactPath, launchBrowser } from './support/browser';
+import type { Page } from 'playwright-core';
+import { artifactPath, useBrowser } from './support/browser';
 import { clickedCtSeries, launchFromStudyPage, openClinicianPage, waitForFirstViewportSeries } from './support/launch';
 import { clearGatewayLog, gatewayLog } from './support/gateway-log';
 import { fetchFirstInstance, readSr, srSeriesInOrthanc } from './support/sr';
@@ -8,15 +8,7 @@ import { stackInfo } from './support/stack-info';
 import { gridViewports, waitForRenderedFirstViewport, waitForRenderedPanes } from './support/viewer';
 
 const stack = stackInfo();
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 /** Picks a preset from OHIF's Layout toolbar menu by its title, as a clinician would. */
 async function chooseLayout(page: Page, title: string): Promise<void> {

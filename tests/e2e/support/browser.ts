@@ -27,6 +27,27 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
 }
 
+/**
+ * One Chromium per test file, started before its tests and closed after them. The value is usable
+ * only inside tests; it forwards to the browser launched in beforeAll, so files need no hooks of their own.
+ */
+export function useBrowser(): Browser {
+  let launched: Browser | undefined;
+  beforeAll(async () => {
+    launched = await launchBrowser();
+  });
+  afterAll(async () => {
+    await launched?.close();
+  });
+  return new Proxy({} as Browser, {
+    get(_target, key) {
+      if (!launched) throw new Error('the browser is started in beforeAll: use it inside a test');
+      const value: unknown = Reflect.get(launched, key, launched);
+      return typeof value === 'function' ? value.bind(launched) : value;
+    },
+  });
+}
+
 /** A fresh profile whose OHIF tour popup is already dismissed, as a returning clinician's would be. */
 export async function newViewerContext(browser: Browser): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
