@@ -53,7 +53,12 @@ window.config = {
         "issuer": "http://127.0.0.1:8080/api",
         "clientId": "ohif-viewer",
         "dicomWebRoot": "http://127.0.0.1:8080/api",
-        "displayName": "KHEOPS (local stand-in)"
+        "displayName": "KHEOPS (local stand-in)",
+        "launches": [
+          "oidc",
+          "viewer-link",
+          "report-provider"
+        ]
       }
     ]
   }

@@ -16,7 +16,15 @@ export type KheopsAuthErrorCode =
   | 'issuer_mismatch'
   | 'audience_mismatch'
   | 'invalid_token_response'
-  | 'no_session';
+  | 'no_session'
+  // Launches of released KHEOPS (viewer links, report providers): see launch/legacy-launch.ts.
+  | 'untrusted_root'
+  | 'launch_not_enabled'
+  | 'invalid_link'
+  | 'invalid_uid'
+  | 'invalid_token'
+  | 'invalid_report_configuration'
+  | 'session_not_renewable';
 
 export class KheopsAuthError extends Error {
   readonly code: KheopsAuthErrorCode;

@@ -12,6 +12,8 @@ export interface KheopsInstance {
   dicomWebRoot: string;
   displayName?: string;
   scope?: string;
+  /** Launch kinds this KHEOPS may use (kheopsAuth `launches`); default `['oidc']`. */
+  launches?: Array<'oidc' | 'viewer-link' | 'report-provider'>;
 }
 
 export interface ViewerAppConfigOptions {
@@ -81,6 +83,7 @@ export function viewerAppConfig(options: ViewerAppConfigOptions): Record<string,
         dicomWebRoot: instance.dicomWebRoot,
         displayName: instance.displayName ?? 'KHEOPS',
         ...(instance.scope ? { scope: instance.scope } : {}),
+        ...(instance.launches ? { launches: instance.launches } : {}),
       })),
     },
   };

@@ -30,6 +30,8 @@ export function standinAppConfig(viewerOrigin: string, standin: StandinEndpoints
         clientId: standin.clientId,
         dicomWebRoot: standin.dicomWebRoot,
         displayName: 'KHEOPS (local stand-in)',
+        // The stand-in also plays released KHEOPS's launches (viewer links, report provider).
+        launches: ['oidc', 'viewer-link', 'report-provider'],
       },
     ],
   });

@@ -1,7 +1,9 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderAppConfigScript } from '../../platform-config/src/app-config';
+import { inlineScriptHashes, viewerSecurityHeaders } from '../../platform-config/src/headers';
 import { standinAppConfig } from '../../platform-config/src/examples';
+import { REPORT_PROVIDER_DOCUMENT_NAME, reportProviderConfiguration } from '../../platform-config/src/report-provider';
 import { loadSampleData, type SampleDataSummary } from '../fixtures/load-sample-data';
 import { startStandin, type Standin } from '../kheops-standin/src/index';
 import { startOrthanc, type RunningOrthanc } from './orthanc';
@@ -18,6 +20,11 @@ export interface StackOptions {
   accessTokenTtl?: number;
   testControls?: boolean;
   log?: (line: string) => void;
+  /**
+   * Viewer host variants (tests/bench): 'viewer' lets OHIF's route answer the login path instead of
+   * the small login page; sameOriginDicomWeb serves DICOMweb on the viewer's origin through the host.
+   */
+  viewer?: { loginPage?: 'small' | 'viewer'; sameOriginDicomWeb?: boolean };
 }
 
 export interface RunningStack {
@@ -81,13 +88,23 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     stops.push(() => standin.close());
 
     log(`starting the viewer on ${viewerOrigin}`);
-    const config = standinAppConfig(viewerOrigin, standin);
+    const sameOrigin = options.viewer?.sameOriginDicomWeb ?? false;
+    const config = standinAppConfig(viewerOrigin, sameOrigin ? { ...standin, dicomWebRoot: `${viewerOrigin}/api` } : standin);
     const viewer: ViewerHost = await startViewerHost({
       port: options.viewerPort,
       distDir: ohifDistDir(),
       appConfigScript: renderAppConfigScript(config),
-      modules: runtimeModules(),
-      headers: { 'Referrer-Policy': 'no-referrer', 'X-Content-Type-Options': 'nosniff' },
+      ...(options.viewer?.loginPage ? { loginPage: options.viewer.loginPage } : {}),
+      ...(sameOrigin ? { dicomWebProxy: standin.url } : {}),
+      // The report-provider registration document KHEOPS reads, at /modules/report-provider.json.
+      modules: { ...runtimeModules(), [REPORT_PROVIDER_DOCUMENT_NAME]: writeReportProviderDocument(options.workDir, viewerOrigin) },
+      // The headers a deployment must send (platform-config/src/headers.ts), so every test runs under them.
+      // The inline scripts' hashes are read from this OHIF release's index.html, as a deployer would.
+      headers: viewerSecurityHeaders({
+        viewerOrigin,
+        connectSrc: [standin.issuer, standin.dicomWebRoot],
+        inlineScriptHashes: inlineScriptHashes(readFileSync(path.join(ohifDistDir(), 'index.html'), 'utf8')),
+      }),
     });
     stops.push(() => viewer.close());
 
@@ -105,4 +122,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await stopAll();
     throw error;
   }
+}
+
+function writeReportProviderDocument(workDir: string, viewerOrigin: string): string {
+  const file = path.join(workDir, REPORT_PROVIDER_DOCUMENT_NAME);
+  writeFileSync(file, `${JSON.stringify(reportProviderConfiguration({ viewerOrigin }), null, 2)}\n`);
+  return file;
 }

@@ -1,7 +1,15 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { isDicomWebPath, proxyDicomWeb } from './dicomweb-proxy';
+import { answerLoginPost } from './login-post';
 import { assertPortFree } from './ports';
+
+/** The small login page's build output (npm run build): kheops-login.html and kheops-login.mjs. */
+// From import.meta.url, which jest's swc transform also rewrites for CommonJS (import.meta.dirname it does not).
+export const DEFAULT_LOGIN_PAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'extension-kheops-auth', 'dist', 'login-page');
 
 /** Serves the prebuilt OHIF app as a single-page app, with our app-config.js and runtime modules. */
 export interface ViewerHostOptions {
@@ -14,6 +22,21 @@ export interface ViewerHostOptions {
   modules: Record<string, string>;
   /** Extra response headers on every answer (deployment headers). */
   headers?: Record<string, string>;
+  /**
+   * Who answers GET on the login path: 'small' (default) serves the small login page, which starts
+   * the sign-in without booting OHIF; 'viewer' lets OHIF's in-viewer route do it (for deployments
+   * that can only serve the app).
+   */
+  loginPage?: 'small' | 'viewer';
+  /** Folder with kheops-login.html and kheops-login.mjs; default: the extension's build output. */
+  loginPageDir?: string;
+  /** The kheopsAuth routes.login path; default /kheops/login. */
+  loginPath?: string;
+  /**
+   * Origin of a DICOMweb gateway whose /api/studies…, /api/series…, /api/instances…, /api/wado paths
+   * this host forwards, so DICOMweb is same-origin for the viewer (no CORS preflights). Off by default.
+   */
+  dicomWebProxy?: string;
 }
 
 export interface ViewerHost {
@@ -41,8 +64,18 @@ function contentType(file: string): string {
   return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
-function sendFile(res: ServerResponse, file: string, cache: string, headers: Record<string, string>): void {
-  res.writeHead(200, { ...headers, 'Content-Type': contentType(file), 'Content-Length': statSync(file).size, 'Cache-Control': cache });
+/**
+ * 'no-cache' files are revalidated on every load; an ETag lets that cost a 304 instead of the whole
+ * file, as any static file server does (the runtime modules and the login page are loaded per launch).
+ */
+function sendFile(req: IncomingMessage, res: ServerResponse, file: string, cache: string, headers: Record<string, string>): void {
+  const stat = statSync(file);
+  const etag = `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304, { ...headers, ETag: etag, 'Cache-Control': cache }).end();
+    return;
+  }
+  res.writeHead(200, { ...headers, 'Content-Type': contentType(file), 'Content-Length': stat.size, 'Cache-Control': cache, ETag: etag });
   createReadStream(file).pipe(res);
 }
 
@@ -70,15 +103,47 @@ export async function startViewerHost(options: ViewerHostOptions): Promise<Viewe
       throw new Error(`The runtime module ${name} is missing (${file}). Run "npm run build" first.`);
     }
   }
-  await assertPortFree(options.port, 'the viewer', 'VIEWER_PORT');
+  const loginPath = options.loginPath ?? '/kheops/login';
+  const modules = { ...options.modules };
+  let loginPageHtml: string | undefined;
+  if ((options.loginPage ?? 'small') === 'small') {
+    const dir = options.loginPageDir ?? DEFAULT_LOGIN_PAGE_DIR;
+    loginPageHtml = path.join(dir, 'kheops-login.html');
+    // The page loads its module from /modules/, next to the runtime modules (see scripts/bundle-runtime.mjs).
+    modules['kheops-login.mjs'] ??= path.join(dir, 'kheops-login.mjs');
+    modules['kheops-login.mjs.map'] ??= path.join(dir, 'kheops-login.mjs.map');
+    if (!existsSync(loginPageHtml)) {
+      throw new Error(`The small login page is missing (${loginPageHtml}). Run "npm run build" first.`);
+    }
+  }
+  if (options.port !== 0) await assertPortFree(options.port, 'the viewer', 'VIEWER_PORT');
   const headers = options.headers ?? {};
 
-  const handle = (req: IncomingMessage, res: ServerResponse): void => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { ...headers, Allow: 'GET, HEAD' }).end();
+  const dicomWebProxy = options.dicomWebProxy ? new URL(options.dicomWebProxy) : undefined;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const urlPath = new URL(req.url ?? '/', 'http://viewer.invalid').pathname;
+    if (dicomWebProxy && isDicomWebPath(req.url ?? '/')) {
+      proxyDicomWeb(dicomWebProxy, req, res);
       return;
     }
-    const urlPath = new URL(req.url ?? '/', 'http://viewer.invalid').pathname;
+    if (req.method === 'POST' && urlPath === loginPath) {
+      const answer = await answerLoginPost(req, loginPath);
+      if (answer.status === 303) {
+        res.writeHead(303, { ...headers, Location: answer.location, 'Cache-Control': 'no-store' }).end();
+      } else {
+        res.writeHead(answer.status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' }).end(answer.message);
+      }
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { ...headers, Allow: urlPath === loginPath ? 'GET, HEAD, POST' : 'GET, HEAD' }).end();
+      return;
+    }
+    if (loginPageHtml && urlPath === loginPath) {
+      sendFile(req, res, loginPageHtml, 'no-cache', headers);
+      return;
+    }
     if (urlPath === '/app-config.js') {
       res.writeHead(200, { ...headers, 'Content-Type': contentType('app-config.js'), 'Cache-Control': 'no-cache' });
       res.end(options.appConfigScript);
@@ -86,9 +151,9 @@ export async function startViewerHost(options: ViewerHostOptions): Promise<Viewe
     }
     if (urlPath.startsWith('/modules/')) {
       const name = urlPath.slice('/modules/'.length);
-      const file = options.modules[name];
+      const file = modules[name];
       if (file) {
-        sendFile(res, file, 'no-cache', headers);
+        sendFile(req, res, file, 'no-cache', headers);
         return;
       }
       res.writeHead(404, headers).end();
@@ -98,23 +163,29 @@ export async function startViewerHost(options: ViewerHostOptions): Promise<Viewe
     if (file) {
       // Bundles carry a content hash in their names; everything else is revalidated.
       const immutable = /\.[0-9a-f]{16}\.(js|css)$|\.[0-9a-f]{16}\.wasm$/.test(file);
-      sendFile(res, file, immutable ? 'public, max-age=31536000, immutable' : 'no-cache', headers);
+      sendFile(req, res, file, immutable ? 'public, max-age=31536000, immutable' : 'no-cache', headers);
       return;
     }
     if (path.extname(urlPath) !== '') {
       res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('not found');
       return;
     }
-    sendFile(res, indexHtml, 'no-cache', headers);
+    sendFile(req, res, indexHtml, 'no-cache', headers);
   };
 
-  const server: Server = createServer(handle);
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500, headers);
+      res.end();
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
   return {
-    origin: `http://localhost:${options.port}`,
+    // Port 0 (tests) picks a free port; the origin names the one actually bound.
+    origin: `http://localhost:${(server.address() as AddressInfo).port}`,
     close: () =>
       new Promise<void>(resolve => {
         server.closeAllConnections();

@@ -10,7 +10,17 @@ export interface TrustedIssuer {
   dicomWebRoot: string;
   /** Name shown to people, such as "KHEOPS". */
   displayName: string;
+  /**
+   * How this KHEOPS may open the viewer: 'oidc' (third-party initiated login, refreshable), and the
+   * launches released KHEOPS uses, which put a non-renewable token in the URL: 'viewer-link'
+   * (`?url=<API>/api/link/<token>/ohifservermetadata`) and 'report-provider' (implicit-flow fragment).
+   */
+  launches: LaunchKind[];
 }
+
+export type LaunchKind = 'oidc' | 'viewer-link' | 'report-provider';
+export const LAUNCH_KINDS: readonly LaunchKind[] = ['oidc', 'viewer-link', 'report-provider'];
+export const DEFAULT_LAUNCHES: readonly LaunchKind[] = ['oidc'];
 
 export interface KheopsAuthRoutes {
   /** Third-party initiated login (OIDC Core §4): the URL KHEOPS sends browsers to. */

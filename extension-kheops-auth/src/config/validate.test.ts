@@ -10,7 +10,7 @@ describe('validateConfig', () => {
     expect(result).toEqual({
       ok: true,
       config: {
-        issuers: [{ ...issuer, dicomWebRoot: 'https://kheops.example.org/api', scope: DEFAULT_SCOPE, displayName: 'KHEOPS' }],
+        issuers: [{ ...issuer, dicomWebRoot: 'https://kheops.example.org/api', scope: DEFAULT_SCOPE, displayName: 'KHEOPS', launches: ['oidc'] }],
         routes: { login: '/kheops/login', callback: '/kheops/callback', popupCallback: '/kheops/popup-callback' },
         allowedTargetPaths: ['/kheops'],
         defaultTarget: '/',
@@ -87,5 +87,21 @@ describe('checkDataSources', () => {
     expect(isUnderRoot('https://kheops.example.org/api/studies', 'https://kheops.example.org/api')).toBe(true);
     expect(isUnderRoot('https://kheops.example.org/api2', 'https://kheops.example.org/api')).toBe(false);
     expect(isUnderRoot('https://kheops.example.org.evil.test/api', 'https://kheops.example.org/api')).toBe(false);
+  });
+});
+
+describe('issuers[i].launches', () => {
+  it('accepts the legacy launch kinds when listed', () => {
+    const result = validateConfig({ issuers: [{ ...issuer, launches: ['viewer-link', 'report-provider'] }] });
+    expect(result.ok && result.config.issuers[0]?.launches).toEqual(['viewer-link', 'report-provider']);
+  });
+  it.each([[[]], [['oidc', 'oidc']], [['token-in-url']], ['oidc']])('refuses %j', launches => {
+    const result = validateConfig({ issuers: [{ ...issuer, launches }] });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(formatProblems(result.problems)).toContain(
+        'kheopsAuth.issuers[0].launches must be a non-empty list without repeats of "oidc", "viewer-link", "report-provider"',
+      );
+    }
   });
 });

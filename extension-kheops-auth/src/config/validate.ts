@@ -4,7 +4,10 @@ import {
   DEFAULT_ALLOWED_TARGET_PATHS,
   DEFAULT_ROUTES,
   DEFAULT_SCOPE,
+  DEFAULT_LAUNCHES,
+  LAUNCH_KINDS,
   type KheopsAuthConfig,
+  type LaunchKind,
   type TrustedIssuer,
 } from './types';
 
@@ -78,7 +81,8 @@ function validateIssuer(input: unknown, index: number, problems: ConfigProblem[]
   if (input.displayName !== undefined && typeof input.displayName !== 'string') {
     problems.push({ key: `${key}.displayName`, message: 'must be a string' });
   }
-  if (problems.length > before || !issuer || !dicomWebRoot) {
+  const launches = checkLaunches(input.launches, `${key}.launches`, problems);
+  if (problems.length > before || !issuer || !dicomWebRoot || !launches) {
     return undefined;
   }
   return {
@@ -87,7 +91,18 @@ function validateIssuer(input: unknown, index: number, problems: ConfigProblem[]
     scope: scope as string,
     dicomWebRoot: dicomWebRoot.endsWith('/') ? dicomWebRoot.slice(0, -1) : dicomWebRoot,
     displayName: (input.displayName as string | undefined) ?? 'KHEOPS',
+    launches,
   };
+}
+
+function checkLaunches(value: unknown, key: string, problems: ConfigProblem[]): LaunchKind[] | undefined {
+  if (value === undefined) return [...DEFAULT_LAUNCHES];
+  const valid = Array.isArray(value) && value.length > 0 && value.every(kind => (LAUNCH_KINDS as readonly unknown[]).includes(kind));
+  if (!valid || new Set(value).size !== value.length) {
+    problems.push({ key, message: `must be a non-empty list without repeats of ${LAUNCH_KINDS.map(kind => `"${kind}"`).join(', ')}` });
+    return undefined;
+  }
+  return [...(value as LaunchKind[])];
 }
 
 /**

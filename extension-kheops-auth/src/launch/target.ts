@@ -48,11 +48,22 @@ export function validateTarget(
   if (/%(2e|2f|5c|25)/i.test(url.pathname)) {
     return { ok: false, refusal: refuse('invalid_target', 'target_link_uri has encoded dots, slashes or percent signs in its path') };
   }
+  // A path starting with "//" (e.g. https://viewer//evil.example/x) would come out as the target
+  // "//evil.example/x", which browsers resolve as a protocol-relative URL on another origin.
+  if (url.pathname.startsWith('//')) {
+    return { ok: false, refusal: refuse('invalid_target', 'target_link_uri has a path starting with "//"') };
+  }
   if (!allowedPaths.some(allowed => isUnderPath(url.pathname, allowed))) {
     return {
       ok: false,
       refusal: refuse('target_outside_viewer', `target_link_uri path ${url.pathname} is not under ${allowedPaths.join(' or ')}`),
     };
   }
-  return { ok: true, target: `${url.pathname}${url.search}` };
+  const target = `${url.pathname}${url.search}`;
+  // Parsing percent-encodes non-ASCII (up to 12 characters for one code point), so a value under the limit can
+  // serialize over it; check the result too, so that an accepted target is accepted again.
+  if (viewerOrigin.length + target.length > MAX_TARGET_LENGTH) {
+    return { ok: false, refusal: refuse('invalid_target', `target_link_uri is longer than ${MAX_TARGET_LENGTH} characters once encoded`) };
+  }
+  return { ok: true, target };
 }

@@ -4,6 +4,8 @@ export interface ReauthenticationPromptProps {
   issuerName: string;
   /** Opens the sign-in popup; must run from the click itself, or browsers block the popup. */
   signIn(): Promise<void>;
+  /** False for a session that came with the launch URL (viewer link, report provider): it cannot sign in again. */
+  renewable?: boolean;
 }
 
 type PromptState = { phase: 'idle' } | { phase: 'signing-in' } | { phase: 'failed'; message: string };
@@ -31,6 +33,15 @@ export class ReauthenticationPrompt extends React.Component<ReauthenticationProm
 
   override render(): React.ReactNode {
     const { phase } = this.state;
+    if (this.props.renewable === false) {
+      return (
+        <div data-kheops-auth-reauthenticate="" data-kheops-auth-renewable="false" style={{ lineHeight: 1.5, color: '#e6ecf5' }}>
+          <p style={{ margin: 0 }}>
+            Your {this.props.issuerName} session came with the link that opened the viewer and has ended; it cannot be renewed from here. Open the study again from KHEOPS. What is on this page stays until you leave it.
+          </p>
+        </div>
+      );
+    }
     return (
       <div data-kheops-auth-reauthenticate="" style={{ lineHeight: 1.5, color: '#e6ecf5' }}>
         <p style={{ margin: '0 0 1rem' }}>

@@ -15,6 +15,8 @@ import { Reauthentication, type ModalServiceLike } from './reauthentication';
 import { announceSessionHealth, type NotificationServiceLike } from './session-notices';
 import { browserPendingSaveStore } from '../session/pending-saves';
 import { offerPendingSaves } from './pending-save-offer';
+import { captureLegacyLaunch, completeLegacyLaunch, kheopsReturnUri, refuseCapturedLaunch, windowBrowser } from './legacy-launch';
+import { announceStaticSessionHealth, enterStaticSession } from './static-session-notices';
 
 export interface PreRegistrationArgs {
   servicesManager: {
@@ -38,6 +40,9 @@ function readConfiguration({ appConfig, configuration }: PreRegistrationArgs): u
 }
 
 async function preRegistration(args: PreRegistrationArgs): Promise<void> {
+  // First of all: a launch URL of released KHEOPS holds a token; it leaves the address bar and history now.
+  const browser = windowBrowser();
+  const legacyLaunch = captureLegacyLaunch(browser);
   const validation = validateConfig(readConfiguration(args));
   const problems = validation.ok ? checkDataSources(args.appConfig?.dataSources, validation.config.issuers) : validation.problems;
   if (!validation.ok || problems.length > 0) {
@@ -49,6 +54,7 @@ async function preRegistration(args: PreRegistrationArgs): Promise<void> {
     // Register anyway so the sign-in routes exist and can show this instead of a blank 404.
     console.error(`[kheops-auth] ${problem.message}`);
     setRuntime({ ready: false, problem });
+    if (legacyLaunch) refuseCapturedLaunch(browser, { kind: 'refusal', code: problem.code, message: problem.message });
     return;
   }
   const { services } = args.servicesManager;
@@ -57,10 +63,13 @@ async function preRegistration(args: PreRegistrationArgs): Promise<void> {
     services.uiModalService,
     () => session.signedInUser()?.issuer.displayName ?? 'KHEOPS',
     () => session.signInAgain(),
+    () => session.canSignInAgain(),
   );
   // The sign-in prompt itself opens when a request needs a token; opened here it would replace
   // whatever OHIF dialog is open (the report name dialog of a save in progress, say).
-  session.onHealthChange(health => announceSessionHealth(services.uiNotificationService, health));
+  session.onHealthChange(health =>
+    session.canSignInAgain() ? announceSessionHealth(services.uiNotificationService, health) : announceStaticSessionHealth(services.uiNotificationService, health),
+  );
   authenticatedSession = {
     renewNow: () => session.renewNow(),
     reauthenticate: () => reauthentication.reauthenticate(),
@@ -68,7 +77,8 @@ async function preRegistration(args: PreRegistrationArgs): Promise<void> {
     userId: () => session.signedInUser()?.subject,
     pendingSaves: browserPendingSaveStore(),
   };
-  await session.restore();
+  const outcome = legacyLaunch ? await completeLegacyLaunch(legacyLaunch, validation.config, session, browser) : undefined;
+  if (outcome?.kind !== 'launched') await session.restore();
   wireAuthorization(services.userAuthenticationService, session);
   setRuntime({ ready: true, config: validation.config, session });
 }
@@ -127,11 +137,24 @@ function onModeEnter({
   }
   stopWatchingRequestedSeries?.();
   stopWatchingRequestedSeries = watchRequestedSeries(servicesManager.services, () => window.location.search);
+  leaveStaticSession?.();
+  const runtime = getRuntime();
+  leaveStaticSession = runtime.ready
+    ? enterStaticSession(runtime.session, servicesManager.services.uiNotificationService, kheopsReturnUri(), {
+        now: () => Date.now(),
+        timers: { set: (callback, delay) => setTimeout(callback, delay), clear: handle => clearTimeout(handle as ReturnType<typeof setTimeout>) },
+        document: typeof document === 'undefined' ? undefined : document,
+      })
+    : undefined;
 }
+
+let leaveStaticSession: (() => void) | undefined;
 
 function onModeExit(): void {
   stopWatchingRequestedSeries?.();
   stopWatchingRequestedSeries = undefined;
+  leaveStaticSession?.();
+  leaveStaticSession = undefined;
 }
 
 function getCustomizationModule() {

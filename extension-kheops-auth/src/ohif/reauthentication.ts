@@ -17,6 +17,8 @@ export class Reauthentication {
     private readonly modal: ModalServiceLike,
     private readonly issuerName: () => string,
     private readonly signInAgain: () => Promise<void>,
+    /** False when the session came with a launch URL: nobody can sign in again, only relaunch from KHEOPS. */
+    private readonly canSignInAgain: () => boolean = () => true,
   ) {}
 
   reauthenticate(): Promise<void> {
@@ -39,9 +41,9 @@ export class Reauthentication {
       pending?.resolve();
     };
     this.modal.show({
-      title: 'Sign in again',
+      title: this.canSignInAgain() ? 'Sign in again' : 'KHEOPS session ended',
       content: ReauthenticationPrompt,
-      contentProps: { issuerName: this.issuerName(), signIn },
+      contentProps: { issuerName: this.issuerName(), signIn, renewable: this.canSignInAgain() },
       shouldCloseOnEsc: false,
       shouldCloseOnOverlayClick: false,
     });

@@ -8,6 +8,10 @@ import { ACTIVE_ISSUER_KEY } from './storage-keys';
 import { checkTokens } from './token-checks';
 import { TokenKeeper, type SessionHealth, type TimerApi } from './token-keeper';
 import { browserLock, type WithLock } from './web-lock';
+import { clearStaticToken, loadStaticToken, notRenewable, saveStaticToken, StaticTokenKeeper, type StaticToken } from './static-token';
+
+/** What the session needs of whoever keeps its token: TokenKeeper (OIDC) or StaticTokenKeeper (legacy launches). */
+type Keeper = Pick<TokenKeeper, 'current' | 'sessionHealth' | 'isDue' | 'renew' | 'renewOrWait' | 'ensureFresh' | 'stop' | 'start'>;
 
 /** The session's collaborators outside the browser page itself; tests replace them. */
 export interface SessionServices {
@@ -44,7 +48,7 @@ export interface SignedInUser {
  */
 export class KheopsSession {
   private readonly managers = new Map<string, UserManager>();
-  private current: { issuer: TrustedIssuer; keeper: TokenKeeper } | undefined;
+  private current: { issuer: TrustedIssuer; keeper: Keeper } | undefined;
   private readonly healthListeners = new Set<HealthListener>();
 
   constructor(
@@ -75,6 +79,7 @@ export class KheopsSession {
   /** Makes `user` this tab's session and keeps its tokens fresh from now on. */
   private async keep(issuer: TrustedIssuer, user: User, receivedAt: number): Promise<void> {
     this.current?.keeper.stop();
+    clearStaticToken(this.environment.storage);
     const keeper = new TokenKeeper(
       {
         ...this.services,
@@ -92,6 +97,12 @@ export class KheopsSession {
 
   /** Picks up the session this tab already had (after a reload), renewing it at once if it ran out meanwhile. */
   async restore(): Promise<void> {
+    const saved = loadStaticToken(this.environment.storage, this.services.now());
+    const savedIssuer = saved && this.config.issuers.find(candidate => candidate.issuer === saved.issuer);
+    if (saved && savedIssuer) {
+      await this.adoptStaticToken(savedIssuer, saved);
+      return;
+    }
     const active = this.environment.storage.getItem(ACTIVE_ISSUER_KEY);
     const issuer = this.config.issuers.find(candidate => candidate.issuer === active);
     if (!issuer) return;
@@ -102,6 +113,26 @@ export class KheopsSession {
     if (this.current?.keeper.isDue()) {
       await this.current.keeper.renew().catch(() => undefined);
     }
+  }
+
+  /**
+   * Makes a token KHEOPS put in a launch URL (viewer link, report provider) this tab's session. It is
+   * used as it is until it expires and never renewed (KHEOPS issues no refresh token for it).
+   */
+  async adoptStaticToken(issuer: TrustedIssuer, token: StaticToken): Promise<void> {
+    this.current?.keeper.stop();
+    const keeper = new StaticTokenKeeper(
+      { now: this.services.now, timers: this.services.timers, onHealth: (health, error) => this.healthListeners.forEach(listener => listener(health, error)) },
+      token,
+    );
+    saveStaticToken(this.environment.storage, { ...token, issuer: issuer.issuer });
+    this.current = { issuer, keeper };
+    await keeper.start();
+  }
+
+  /** False for a static token: when it ends, only a new launch from KHEOPS helps. */
+  canSignInAgain(): boolean {
+    return !(this.current?.keeper instanceof StaticTokenKeeper);
   }
 
   onHealthChange(listener: HealthListener): () => void {
@@ -164,6 +195,7 @@ export class KheopsSession {
   async signInAgain(): Promise<void> {
     const current = this.current;
     if (!current) throw new KheopsAuthError('no_session', 'No one is signed in to KHEOPS in this tab.');
+    if (current.keeper instanceof StaticTokenKeeper) throw notRenewable();
     const { issuer } = current;
     const profile = current.keeper.current().profile;
     const receivedAt = this.services.now();

@@ -1,7 +1,7 @@
 import { storePermission } from './store-permission';
 import type { SignedInUser } from './kheops-session';
 
-const issuer = { issuer: 'https://kheops.example.org/api', clientId: 'ohif-viewer', scope: 'openid read write', dicomWebRoot: 'https://kheops.example.org/api', displayName: 'KHEOPS' };
+const issuer = { issuer: 'https://kheops.example.org/api', clientId: 'ohif-viewer', scope: 'openid read write', dicomWebRoot: 'https://kheops.example.org/api', displayName: 'KHEOPS', launches: ['oidc' as const] };
 const user = (scopes: string[]): SignedInUser => ({ subject: 'alice', name: 'Alice', issuer, expiresAt: undefined, scopes });
 
 describe('storePermission', () => {

@@ -13,7 +13,7 @@ export interface TokenFacts {
 }
 
 export type TokenCheck =
-  | { ok: true; facts: TokenFacts; scopes: Set<string> }
+  | { ok: true; facts: TokenFacts; scopes: Set<string>; /** Set for a study-scoped token (KHEOPS viewer / report-provider token). */ studyUid?: string }
   | { ok: false; status: 401 | 403; outcome: GatewayOutcome; error: string; reason: string; facts: TokenFacts };
 
 export interface TokenVerifier {
@@ -74,7 +74,7 @@ export async function checkAccessToken(
       facts,
     };
   }
-  return { ok: true, facts, scopes };
+  return { ok: true, facts, scopes, ...(typeof payload.study_uid === 'string' ? { studyUid: payload.study_uid } : {}) };
 }
 
 function refusal(error: unknown): TokenCheck & { ok: false } {

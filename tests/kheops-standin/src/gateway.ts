@@ -2,6 +2,7 @@
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 
 import { checkAccessToken, tokenFromAuthorization, type TokenFacts, type TokenVerifier } from './access-token.js';
+import { studyScopedPath } from './study-scope.js';
 import { redactPath, type GatewayOutcome, type RequestLog } from './request-log.js';
 import type { RuntimeSettings } from './settings.js';
 
@@ -11,6 +12,11 @@ export interface GatewayContext {
   verifier: TokenVerifier;
   log: RequestLog;
   settings: RuntimeSettings;
+  /**
+   * Forward every request without looking for a token. Only the benchmark sets it, to measure what
+   * the viewer and the gateway cost without authentication; never reachable from the command line.
+   */
+  anonymous?: boolean;
 }
 
 const DICOMWEB_PATH = /^\/api\/(studies|series|instances|wado)(?:[/?]|$)/;
@@ -65,6 +71,12 @@ export async function handleGateway(context: GatewayContext, req: IncomingMessag
   }
 
   const link = LINK_PATH.exec(pathAndQuery);
+  if (context.anonymous) {
+    forwardToOrthanc(context, req, res, link ? `/api${link[2] ?? ''}` : pathAndQuery, cors, (status, reason) =>
+      log(status, 'anonymous', { tokenId: 'none' }, reason),
+    );
+    return;
+  }
   const token = link ? tokenFromLink(link[1] ?? '') : tokenFromAuthorization(req.headers.authorization);
   if (!token) {
     // RFC 6750 §3.1: a request without credentials gets the challenge but no error code.
@@ -88,7 +100,14 @@ export async function handleGateway(context: GatewayContext, req: IncomingMessag
     return;
   }
 
-  const upstreamPath = link ? `/api${link[2] ?? ''}` : pathAndQuery;
+  const requestedPath = link ? `/api${link[2] ?? ''}` : pathAndQuery;
+  const upstreamPath = check.studyUid === undefined ? requestedPath : studyScopedPath(check.studyUid, method, requestedPath);
+  if (upstreamPath === undefined) {
+    const reason = 'this token is for another study';
+    sendChallenge(res, 403, cors, `Bearer realm="kheops", error="insufficient_scope", error_description="${reason}"`, { error: 'insufficient_scope', error_description: reason });
+    log(403, 'insufficient-scope', check.facts, reason);
+    return;
+  }
   forwardToOrthanc(context, req, res, upstreamPath, cors, (status, reason) => log(status, 'forwarded', check.facts, reason));
 }
 

@@ -8,6 +8,7 @@ import type Provider from 'oidc-provider';
 import { handleRevocation, REVOCATION_PATH, type RevocationContext } from './access-token-revocation.js';
 import { handleGateway, isGatewayPath, type GatewayContext } from './gateway.js';
 import { HttpError, requestPath, sendJson, sendText } from './http-utils.js';
+import { defaultReportProviders, handleLegacyLaunch, isLegacyLaunchPath, type LegacyLaunchContext } from './legacy-launches.js';
 import { handleInteraction, isInteractionPath, type InteractionContext } from './interactions.js';
 import { OrthancClient } from './orthanc-client.js';
 import { createProvider, VIEWER_CLIENT_ID } from './provider.js';
@@ -37,6 +38,11 @@ export interface StandinOptions {
   testControls?: boolean;
   /** Also append request-log JSON lines to this file. */
   logFile?: string;
+  /**
+   * Benchmark only (tests/bench): the gateway forwards without any token check, and the study page's
+   * thumbnails open the viewer directly instead of by third-party initiated login. Default false.
+   */
+  anonymousGateway?: boolean;
 }
 
 export interface Standin {
@@ -83,9 +89,20 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
     settings,
     log,
     verifier: { publicKey: signingKey.publicKey, issuer, audience: dicomWebRoot, grants },
+    anonymous: options.anonymousGateway ?? false,
   };
   const interactions: InteractionContext = { provider, dicomWebRoot, viewerOrigin, settings };
-  const studyPage: StudyPageContext = { orthanc: new OrthancClient(orthancUrl), issuer, viewerOrigin };
+  const studyPage: StudyPageContext = { orthanc: new OrthancClient(orthancUrl), issuer, viewerOrigin, directLaunch: options.anonymousGateway ?? false };
+  const legacy: LegacyLaunchContext = {
+    url,
+    issuer,
+    dicomWebRoot,
+    viewerOrigin,
+    signingJwk: signingKey.privateJwk,
+    verifier: gateway.verifier,
+    settings,
+    reportProviders: defaultReportProviders(viewerOrigin),
+  };
   const controls: TestControlContext = { provider, grants, log, settings };
   const providerCallback = provider.callback();
   const revocation: RevocationContext = {
@@ -103,6 +120,7 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
       if (!options.testControls) throw new HttpError(404, 'not found');
       return handleTestControl(controls, req, res, path);
     }
+    if (isLegacyLaunchPath(method, path)) return handleLegacyLaunch(legacy, req, res, path);
     if (isGatewayPath(path)) return handleGateway(gateway, req, res);
     if (path === PROVIDER_MOUNT || path.startsWith(`${PROVIDER_MOUNT}/`) || isInteractionPath(path)) {
       if (settings.providerDown) return sendProviderDown(res);

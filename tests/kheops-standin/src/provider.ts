@@ -120,6 +120,7 @@ export function createProvider({ issuer, dicomWebRoot, viewerOrigin, settings, s
 
   const provider = new Provider(issuer, configuration);
   advertiseDicomWebScopes(provider);
+  cacheDiscovery(provider);
   return provider;
 }
 
@@ -156,6 +157,20 @@ function advertiseDicomWebScopes(provider: Provider): void {
       const body = ctx.body as { scopes_supported?: string[] };
       body.scopes_supported = [...new Set([...(body.scopes_supported ?? []), ...DICOMWEB_SCOPES])];
     }
+  });
+}
+
+/**
+ * The viewer's sign-in fetches discovery on the login page and again on the callback page (a new
+ * document each time). Discovery is public and changes only with a deployment, so letting browsers
+ * keep it a few minutes saves the callback a round trip to the provider (docs/performance.md).
+ */
+export const DISCOVERY_CACHE_CONTROL = 'public, max-age=300';
+
+function cacheDiscovery(provider: Provider): void {
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.oidc?.route === 'discovery' && ctx.status === 200) ctx.set('Cache-Control', DISCOVERY_CACHE_CONTROL);
   });
 }
 

@@ -7,7 +7,9 @@ export type GatewayOutcome =
   | 'expired'
   | 'insufficient-scope'
   | 'revoked'
-  | 'preflight';
+  | 'preflight'
+  /** Forwarded by a gateway started with `anonymousGateway` (benchmark only): no token was looked at. */
+  | 'anonymous';
 
 /** One gateway request. Holds facts about the token (its id, subject, lifetime), never the token. */
 export interface RequestLogEntry {

@@ -7,11 +7,14 @@ import { DEMO_USERS, findDemoUser, type DemoUser } from './accounts.js';
 import { escapeHtml, renderPage, sendHtml } from './html.js';
 import { sendText } from './http-utils.js';
 import type { OrthancClient, StudySummary } from './orthanc-client.js';
+import { legacyLaunchActions } from './study-page-legacy.js';
 
 export interface StudyPageContext {
   orthanc: OrthancClient;
   issuer: string;
   viewerOrigin: string;
+  /** Anonymous gateway (benchmark): links open the viewer's target directly, with no sign-in. */
+  directLaunch?: boolean;
 }
 
 const THUMBNAIL_PATH = /^\/ui\/series\/([^/]+)\/([^/]+)\/thumbnail$/;
@@ -26,7 +29,7 @@ export function isThumbnailPath(path: string): boolean {
 
 /** The viewer's login route, told who the issuer is, who is expected, and what to open afterwards. */
 export function viewerLaunchUrl(
-  { issuer, viewerOrigin }: Pick<StudyPageContext, 'issuer' | 'viewerOrigin'>,
+  { issuer, viewerOrigin, directLaunch }: Pick<StudyPageContext, 'issuer' | 'viewerOrigin' | 'directLaunch'>,
   user: string,
   studyUid: string,
   seriesUid?: string,
@@ -34,6 +37,7 @@ export function viewerLaunchUrl(
   const target = new URL('/kheops', viewerOrigin);
   target.searchParams.set('StudyInstanceUIDs', studyUid);
   if (seriesUid) target.searchParams.set('initialSeriesInstanceUID', seriesUid);
+  if (directLaunch) return target.href;
   const login = new URL('/kheops/login', viewerOrigin);
   login.searchParams.set('iss', issuer);
   login.searchParams.set('login_hint', user);
@@ -55,7 +59,8 @@ export async function handleStudyPage(context: StudyPageContext, req: IncomingMe
   const cards = studies.length
     ? studies.map((study) => studyCard(context, user, study)).join('\n')
     : '<p class="panel muted" id="no-studies">The archive holds no studies yet.</p>';
-  sendHtml(res, 200, renderPage({ body: `${userPicker(user)}\n<div class="studies">\n${cards}\n</div>`, css: PAGE_CSS }));
+  // The report-provider form posts here and is redirected to the viewer: form-action covers the chain.
+  sendHtml(res, 200, renderPage({ body: `${userPicker(user)}\n<div class="studies">\n${cards}\n</div>`, css: PAGE_CSS }), [context.viewerOrigin]);
 }
 
 export async function handleThumbnail(context: StudyPageContext, res: ServerResponse, path: string): Promise<void> {
@@ -109,6 +114,7 @@ function studyCard(context: StudyPageContext, user: DemoUser, study: StudySummar
       <h2>${escapeHtml(study.patientName || 'Anonymous')} <span class="muted">${escapeHtml(study.patientId)}</span></h2>
       <p><span class="study-description">${escapeHtml(study.description || '(no description)')}</span> · <span class="study-date">${escapeHtml(study.date)}</span> · ${study.series.length} series</p>
       <a class="open-study" href="${escapeHtml(openStudy)}">Open study in OHIF</a>
+      ${legacyLaunchActions(user.id, study.studyUid)}
     </header>
     <div class="series-grid">
 ${thumbnails}

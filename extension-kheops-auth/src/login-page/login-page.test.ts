@@ -1,0 +1,99 @@
+/**
+ * @jest-environment jsdom
+ */
+import { KheopsAuthError } from '../errors';
+import { MemoryStorage } from '../__tests__/memory-storage';
+import { renderRefusal, REFUSED_TITLE } from './render-status';
+import { LAUNCH_REFUSED_HINT, startLogin, type LoginPageInput } from './start-login';
+
+const VIEWER = 'https://viewer.example.org';
+const ISSUER = 'https://kheops.example.org/api';
+const appConfig = {
+  dataSources: [
+    { namespace: '@ohif/extension-default.dataSourcesModule.dicomweb', sourceName: 'kheops', configuration: { qidoRoot: ISSUER, wadoRoot: ISSUER } },
+  ],
+  kheopsAuth: { issuers: [{ issuer: ISSUER, clientId: 'ohif-viewer', dicomWebRoot: ISSUER }] },
+};
+
+function input(search: string, config: unknown = appConfig): LoginPageInput {
+  return { appConfig: config, search, origin: VIEWER, storage: new MemoryStorage() };
+}
+
+const launchQuery = (target: string) =>
+  `?iss=${encodeURIComponent(ISSUER)}&login_hint=alice&target_link_uri=${encodeURIComponent(target)}`;
+
+describe('startLogin', () => {
+  it('starts the sign-in for a valid launch with the validated target', async () => {
+    const begin = jest.fn().mockResolvedValue(undefined);
+    const outcome = await startLogin(input(launchQuery(`${VIEWER}/kheops?StudyInstanceUIDs=1.2#frag`)), begin);
+    expect(outcome).toEqual({ kind: 'redirecting' });
+    expect(begin).toHaveBeenCalledTimes(1);
+    expect(begin.mock.calls[0][1]).toMatchObject({ kind: 'oidc', loginHint: 'alice', target: '/kheops?StudyInstanceUIDs=1.2' });
+    expect(begin.mock.calls[0][1].issuer.issuer).toBe(ISSUER);
+  });
+
+  it('refuses a foreign target before anything leaves the page', async () => {
+    const begin = jest.fn();
+    const outcome = await startLogin(input(launchQuery('https://evil.example/kheops')), begin);
+    expect(outcome).toMatchObject({ kind: 'refused', failure: { code: 'foreign_target', hint: LAUNCH_REFUSED_HINT } });
+    expect(begin).not.toHaveBeenCalled();
+  });
+
+  it('refuses when app-config.js did not set a usable window.config', async () => {
+    const begin = jest.fn();
+    await expect(startLogin({ ...input(launchQuery(`${VIEWER}/kheops`)), appConfig: undefined }, begin)).resolves.toMatchObject({
+      kind: 'refused',
+      failure: { code: 'configuration_invalid', message: expect.stringContaining('window.config is missing') },
+    });
+    await expect(startLogin(input(launchQuery(`${VIEWER}/kheops`), () => ({})), begin)).resolves.toMatchObject({
+      failure: { code: 'configuration_invalid', message: expect.stringContaining('is a function') },
+    });
+    expect(begin).not.toHaveBeenCalled();
+  });
+
+  it('refuses on the same grounds as the extension: a data source outside the trusted DICOMweb roots', async () => {
+    const leaky = { ...appConfig, dataSources: [{ ...appConfig.dataSources[0], configuration: { qidoRoot: 'https://pacs.example.org/dicom-web' } }] };
+    const outcome = await startLogin(input(launchQuery(`${VIEWER}/kheops`), leaky), jest.fn());
+    expect(outcome).toMatchObject({ kind: 'refused', failure: { code: 'configuration_invalid', message: expect.stringContaining('dataSources[0].configuration.qidoRoot') } });
+  });
+
+  it('shows a failure to reach the provider instead of a blank page', async () => {
+    const begin = jest.fn().mockRejectedValue(new TypeError('Failed to fetch'));
+    const outcome = await startLogin(input(launchQuery(`${VIEWER}/kheops`)), begin);
+    expect(outcome).toMatchObject({ kind: 'refused', failure: { code: 'sign_in_failed', message: 'The sign-in failed: Failed to fetch' } });
+    const coded = jest.fn().mockRejectedValue(new KheopsAuthError('provider_error', 'KHEOPS is down'));
+    await expect(startLogin(input(launchQuery(`${VIEWER}/kheops`)), coded)).resolves.toMatchObject({ failure: { code: 'provider_error' } });
+  });
+});
+
+describe('renderRefusal', () => {
+  beforeEach(() => {
+    document.body.innerHTML = '<div data-kheops-auth-status="working">Signing you in with KHEOPS…</div>';
+  });
+
+  it('replaces the working status with the refusal, its reason code and the same data attributes as the viewer', () => {
+    renderRefusal(document, { code: 'unknown_issuer', message: 'The launch comes from "x".', hint: LAUNCH_REFUSED_HINT });
+    expect(document.querySelector('[data-kheops-auth-status="working"]')).toBeNull();
+    const frame = document.querySelector('[data-kheops-auth-status="refused"]');
+    expect(frame?.getAttribute('role')).toBe('alert');
+    expect(frame?.textContent).toContain(REFUSED_TITLE);
+    expect(document.querySelector('[data-kheops-auth-message]')?.textContent).toBe('The launch comes from "x".');
+    expect(document.querySelector('[data-kheops-auth-code="unknown_issuer"]')?.textContent).toBe('unknown_issuer');
+    expect(frame?.textContent).toContain(LAUNCH_REFUSED_HINT);
+  });
+
+  it('shows hostile launch parameters as text, never as markup', async () => {
+    const hostile = '<img src=x onerror=alert(1)>';
+    const outcome = await startLogin(input(`?iss=${encodeURIComponent(hostile)}`), jest.fn());
+    if (outcome.kind !== 'refused') throw new Error('expected a refusal');
+    renderRefusal(document, outcome.failure);
+    expect(document.querySelector('img')).toBeNull();
+    expect(document.querySelector('[data-kheops-auth-code="unknown_issuer"]')).not.toBeNull();
+    expect(document.body.textContent).toContain(hostile);
+  });
+
+  it('leaves out the hint line when there is none', () => {
+    renderRefusal(document, { code: 'configuration_invalid', message: 'bad', hint: undefined });
+    expect(document.querySelectorAll('[data-kheops-auth-status="refused"] p')).toHaveLength(2);
+  });
+});

@@ -1,0 +1,121 @@
+import type { SessionHealth, TimerApi } from '../session/token-keeper';
+import type { NotificationServiceLike } from './session-notices';
+
+/** Warn this long before a non-renewable session ends: 5 minutes, or a quarter of a short lifetime. */
+export function warningLeadMs(lifetimeMs: number): number {
+  return Math.min(5 * 60_000, Math.max(0, lifetimeMs / 4));
+}
+
+/** "57 min left", "45 s left", "2 h 5 min left". */
+export function describeRemaining(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds} s left`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min left`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min left`;
+}
+
+export interface StaticSessionFacts {
+  expiresAtMs: number;
+  /** When the token arrived (for the warning lead of short tokens). */
+  receivedAtMs: number;
+  now(): number;
+  timers: TimerApi;
+  returnUri?: string | undefined;
+}
+
+function returnHint(returnUri: string | undefined): string {
+  return returnUri ? ` Return to KHEOPS: ${returnUri}` : '';
+}
+
+/**
+ * On mode enter, for a session KHEOPS handed over in the launch URL: says how long it has left and
+ * that it cannot be renewed, and warns shortly before it ends. Returns a function that cancels the warning.
+ */
+export function announceStaticSession(notifications: NotificationServiceLike, facts: StaticSessionFacts): () => void {
+  const left = facts.expiresAtMs - facts.now();
+  notifications.show({
+    title: 'KHEOPS session',
+    message: `KHEOPS session: ${describeRemaining(left)}; it cannot be renewed. Save your work before it ends.${returnHint(facts.returnUri)}`,
+    type: 'info',
+    duration: 20_000,
+  });
+  const warnAt = facts.expiresAtMs - warningLeadMs(facts.expiresAtMs - facts.receivedAtMs);
+  const handle = facts.timers.set(
+    () => {
+      notifications.show({
+        title: 'KHEOPS session ends soon',
+        message: `KHEOPS session: ${describeRemaining(facts.expiresAtMs - facts.now())}; it cannot be renewed. Save your work now.`,
+        type: 'warning',
+        duration: 30_000,
+      });
+    },
+    Math.max(0, warnAt - facts.now()),
+  );
+  return () => facts.timers.clear(handle);
+}
+
+/** Health changes of a session that cannot be renewed: only its end is news. */
+export function announceStaticSessionHealth(notifications: NotificationServiceLike, health: SessionHealth): void {
+  if (health !== 'ended') return;
+  notifications.show({
+    title: 'Your KHEOPS session ended',
+    message: 'It came with the link that opened the viewer and cannot be renewed. Open the study again from KHEOPS to keep working with the server; what is on this page stays until you leave it.',
+    type: 'error',
+    duration: 30_000,
+  });
+}
+
+/** A plain link in the corner of the viewer back to KHEOPS (report-provider launches); returns a remover. */
+export function showReturnLink(document: Document, returnUri: string): () => void {
+  const link = document.createElement('a');
+  link.href = returnUri;
+  link.textContent = 'Return to KHEOPS';
+  link.rel = 'noopener noreferrer';
+  link.setAttribute('data-kheops-auth-return', '');
+  Object.assign(link.style, {
+    position: 'fixed',
+    right: '12px',
+    bottom: '12px',
+    zIndex: '1000',
+    padding: '6px 12px',
+    borderRadius: '6px',
+    background: '#5acce6',
+    color: '#090c29',
+    fontWeight: '600',
+    font: '600 13px Inter, system-ui, sans-serif',
+    textDecoration: 'none',
+  });
+  document.body.appendChild(link);
+  return () => link.remove();
+}
+
+export interface StaticSessionView {
+  canSignInAgain(): boolean;
+  signedInUser(): { expiresAt: number | undefined } | undefined;
+}
+
+let announcedExpiry: number | undefined;
+
+/**
+ * The mode-enter part for a session that cannot be renewed: the "N min left" notice (once per
+ * launch), the warning before the end, and the "Return to KHEOPS" link when the launch gave one.
+ * Returns what to undo on mode exit; nothing for an ordinary sign-in.
+ */
+export function enterStaticSession(
+  session: StaticSessionView,
+  notifications: NotificationServiceLike,
+  returnUri: string | undefined,
+  environment: { now(): number; timers: TimerApi; document: Document | undefined },
+): () => void {
+  const expiresAt = session.signedInUser()?.expiresAt;
+  if (session.canSignInAgain() || expiresAt === undefined) return () => undefined;
+  const undo: Array<() => void> = [];
+  if (announcedExpiry !== expiresAt) {
+    announcedExpiry = expiresAt;
+    const now = environment.now();
+    undo.push(announceStaticSession(notifications, { expiresAtMs: expiresAt * 1000, receivedAtMs: now, now: environment.now, timers: environment.timers, returnUri }));
+  }
+  if (returnUri && environment.document) undo.push(showReturnLink(environment.document, returnUri));
+  return () => undo.forEach(step => step());
+}

@@ -1,0 +1,168 @@
+/**
+ * The callback is single-use, with the real oidc-client-ts (kheops-session.test.ts stubs it): a
+ * sign-in state is consumed by the first response that names it, so replaying the same callback URL
+ * (from the history, a log, another tab) is refused before any code reaches the token endpoint again.
+ * Only the network (fetch) and the page's navigation are replaced.
+ */
+import type { UserManager } from 'oidc-client-ts';
+import { ISSUER, VIEWER, testConfig } from '../__tests__/fixtures';
+import { MemoryStorage } from '../__tests__/memory-storage';
+import { KheopsSession, type SessionServices } from './kheops-session';
+import { MemoryTokenStore } from './shared-token-store';
+import { STATE_PREFIX } from './storage-keys';
+import { inProcessLock } from './web-lock';
+
+const CALLBACK = `${VIEWER}/kheops/callback`;
+const TOKEN_ENDPOINT = `${ISSUER}/token`;
+
+function base64url(value: unknown): string {
+  const bytes = new TextEncoder().encode(JSON.stringify(value));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** An ID token as the provider would send it (oidc-client-ts reads its claims; the signature is not its job). */
+function idToken(claims: Record<string, unknown>): string {
+  return `${base64url({ alg: 'RS256', typ: 'JWT' })}.${base64url(claims)}.c2lnbmF0dXJl`;
+}
+
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+}
+
+interface Harness {
+  session: KheopsSession;
+  storage: MemoryStorage;
+  tokenRequests: URLSearchParams[];
+  /** Starts a sign-in as the login route does, and returns the id of the state it stored. */
+  begin(): Promise<string>;
+}
+
+function harness(): Harness {
+  const storage = new MemoryStorage();
+  const tokenRequests: URLSearchParams[] = [];
+  let nonce: string | undefined;
+  const fetchMock = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = String(input instanceof Request ? input.url : input);
+    if (url === `${ISSUER}/.well-known/openid-configuration`) {
+      return json({
+        issuer: ISSUER,
+        authorization_endpoint: `${ISSUER}/auth`,
+        token_endpoint: TOKEN_ENDPOINT,
+        jwks_uri: `${ISSUER}/jwks`,
+        code_challenge_methods_supported: ['S256'],
+        authorization_response_iss_parameter_supported: true,
+      });
+    }
+    if (url === TOKEN_ENDPOINT) {
+      const body = new URLSearchParams(String(init?.body ?? ''));
+      tokenRequests.push(body);
+      const now = Math.floor(Date.now() / 1000);
+      return json({
+        access_token: 'at-0123456789abcdef',
+        token_type: 'Bearer',
+        expires_in: 300,
+        refresh_token: 'rt-0123456789abcdef',
+        scope: 'openid profile offline_access read write',
+        id_token: idToken({ iss: ISSUER, aud: 'ohif-viewer', sub: 'alice', iat: now, exp: now + 300, ...(nonce ? { nonce } : {}) }),
+      });
+    }
+    return json({ error: 'not_found' }, 404);
+  });
+  globalThis.fetch = fetchMock as unknown as typeof fetch;
+
+  const services: SessionServices = {
+    store: new MemoryTokenStore(),
+    withLock: inProcessLock,
+    timers: { set: () => undefined, clear: () => undefined },
+    now: () => Date.now(),
+  };
+  const session = new KheopsSession(testConfig(), { viewerOrigin: VIEWER, storage }, services);
+
+  const begin = async (): Promise<string> => {
+    const before = new Set(Object.keys(storageKeys(storage)));
+    // The redirect never "returns" (the page would unload); the state is stored before it is attempted.
+    void session.beginSignIn({ kind: 'oidc', issuer: testConfig().issuers[0]!, loginHint: 'alice', target: '/kheops?StudyInstanceUIDs=1.2.3' });
+    const deadline = Date.now() + 5_000;
+    for (;;) {
+      const added = Object.keys(storageKeys(storage)).filter(key => key.startsWith(STATE_PREFIX) && !before.has(key));
+      if (added[0]) {
+        const stored = JSON.parse(storage.getItem(added[0]) ?? '{}') as { nonce?: string };
+        nonce = stored.nonce;
+        return added[0].slice(STATE_PREFIX.length);
+      }
+      if (Date.now() > deadline) throw new Error('the sign-in stored no state');
+      await new Promise(resolve => setTimeout(resolve, 5));
+    }
+  };
+  sessions.push(session);
+  return { session, storage, tokenRequests, begin };
+}
+
+const sessions: KheopsSession[] = [];
+afterEach(() => {
+  // oidc-client-ts arms its access-token expiry timers (setInterval) once a user is loaded; stop them,
+  // or they keep jest running after the tests.
+  for (const session of sessions.splice(0)) {
+    for (const manager of (session as unknown as { managers: Map<string, UserManager> }).managers.values()) {
+      manager.stopSilentRenew();
+      manager.events.unload();
+    }
+  }
+});
+
+function storageKeys(storage: Storage): Record<string, true> {
+  const keys: Record<string, true> = {};
+  for (let i = 0; i < storage.length; i++) keys[storage.key(i) as string] = true;
+  return keys;
+}
+
+const originalFetch = globalThis.fetch;
+beforeAll(() => {
+  // oidc-client-ts navigates with window.location.assign and waits for "pageshow"; a node test has no page.
+  const location = { href: `${VIEWER}/kheops/login`, origin: VIEWER, assign: jest.fn(), replace: jest.fn() };
+  const fakeWindow = { location, addEventListener: jest.fn(), removeEventListener: jest.fn(), stop: jest.fn() } as Record<string, unknown>;
+  fakeWindow.self = fakeWindow;
+  fakeWindow.top = fakeWindow;
+  (globalThis as unknown as { window: unknown }).window = fakeWindow;
+});
+afterAll(() => {
+  delete (globalThis as unknown as { window?: unknown }).window;
+  globalThis.fetch = originalFetch;
+});
+
+describe('the sign-in callback is single-use', () => {
+  it('refuses the second use of the same callback URL, without presenting the code again', async () => {
+    const { session, begin, tokenRequests, storage } = harness();
+    const state = await begin();
+    const callbackUrl = `${CALLBACK}?code=the-code&state=${state}&iss=${encodeURIComponent(ISSUER)}`;
+
+    const first = await session.completeSignIn(callbackUrl);
+    expect(first.target).toBe('/kheops?StudyInstanceUIDs=1.2.3');
+    expect(tokenRequests).toHaveLength(1);
+    // PKCE, public client: a verifier and no secret.
+    expect(tokenRequests[0]?.get('code_verifier')).toMatch(/^[A-Za-z0-9._~-]{43,128}$/);
+    expect(tokenRequests[0]?.has('client_secret')).toBe(false);
+    expect(Object.keys(storageKeys(storage)).filter(key => key.startsWith(STATE_PREFIX))).toEqual([]);
+
+    await expect(session.completeSignIn(callbackUrl)).rejects.toMatchObject({ code: 'unknown_state' });
+    expect(tokenRequests).toHaveLength(1);
+  });
+
+  it('consumes the state of a refused response too, so it cannot be retried with another code', async () => {
+    const { session, begin, tokenRequests } = harness();
+    const state = await begin();
+    await expect(session.completeSignIn(`${CALLBACK}?error=access_denied&state=${state}`)).rejects.toMatchObject({ code: 'provider_error' });
+    await expect(session.completeSignIn(`${CALLBACK}?code=another-code&state=${state}`)).rejects.toMatchObject({ code: 'unknown_state' });
+    expect(tokenRequests).toHaveLength(0);
+  });
+
+  it('consumes the state of a response from the wrong issuer (RFC 9207), so the right one cannot follow', async () => {
+    const { session, begin, tokenRequests } = harness();
+    const state = await begin();
+    await expect(session.completeSignIn(`${CALLBACK}?code=c&state=${state}&iss=${encodeURIComponent('https://evil.example')}`)).rejects.toMatchObject({
+      code: 'issuer_mismatch',
+    });
+    await expect(session.completeSignIn(`${CALLBACK}?code=c&state=${state}&iss=${encodeURIComponent(ISSUER)}`)).rejects.toMatchObject({ code: 'unknown_state' });
+    expect(tokenRequests).toHaveLength(0);
+  });
+});

@@ -1,0 +1,146 @@
+import { User } from 'oidc-client-ts';
+import { KheopsAuthError } from '../errors';
+import type { SessionHealth, TimerApi } from './token-keeper';
+
+/**
+ * A token KHEOPS handed over in a launch URL (viewer link, report provider). There is no refresh
+ * token and no way to get another one from the viewer: it is used as it is until it expires, and
+ * then the session has ended for good ("Open the study again from KHEOPS").
+ */
+export interface StaticToken {
+  accessToken: string;
+  /** Epoch seconds. */
+  expiresAt: number;
+  scopes: string[];
+  /** Who it belongs to, when known (a viewer link does not say). */
+  subject?: string | undefined;
+}
+
+/** A viewer link says nothing of its lifetime; KHEOPS viewer tokens live 5 h. */
+export const VIEWER_TOKEN_ASSUMED_LIFETIME_SECONDS = 5 * 3600;
+
+const STATIC_KEY = 'kheops-auth.static-token';
+
+export interface StaticTokenRecord extends StaticToken {
+  issuer: string;
+}
+
+/** Kept in sessionStorage (like the OIDC path's tokens) so that a reload of the tab keeps working. */
+export function saveStaticToken(storage: Storage, record: StaticTokenRecord): void {
+  storage.setItem(STATIC_KEY, JSON.stringify(record));
+}
+
+export function clearStaticToken(storage: Storage): void {
+  storage.removeItem(STATIC_KEY);
+}
+
+export function loadStaticToken(storage: Storage, nowMs: number): StaticTokenRecord | undefined {
+  const raw = storage.getItem(STATIC_KEY);
+  if (!raw) return undefined;
+  try {
+    const record = JSON.parse(raw) as StaticTokenRecord;
+    if (typeof record.accessToken === 'string' && typeof record.issuer === 'string' && typeof record.expiresAt === 'number' && record.expiresAt * 1000 > nowMs) {
+      return record;
+    }
+  } catch {
+    // unreadable: treat as absent
+  }
+  clearStaticToken(storage);
+  return undefined;
+}
+
+/** The static token as the oidc-client-ts `User` the rest of the session code reads. */
+export function staticUser(token: StaticToken): User {
+  const subject = token.subject ?? 'kheops-link';
+  return new User({
+    access_token: token.accessToken,
+    token_type: 'Bearer',
+    scope: token.scopes.join(' '),
+    expires_at: token.expiresAt,
+    profile: { sub: subject, name: token.subject ? token.subject : 'KHEOPS link', iss: '', aud: '', exp: token.expiresAt, iat: 0 },
+  });
+}
+
+export const NOT_RENEWABLE_HINT = 'Open the study again from KHEOPS.';
+
+export function notRenewable(): KheopsAuthError {
+  return new KheopsAuthError(
+    'session_not_renewable',
+    'This KHEOPS session came with the link that opened the viewer and cannot be renewed.',
+    NOT_RENEWABLE_HINT,
+  );
+}
+
+export interface StaticTokenKeeperDeps {
+  now(): number;
+  timers: TimerApi;
+  onHealth?(health: SessionHealth, error?: unknown): void;
+}
+
+/**
+ * The TokenKeeper counterpart for a static token: `active` until it expires (or the server refuses
+ * it), then `ended`. Never renews: a renewal attempt ends the session.
+ */
+export class StaticTokenKeeper {
+  private health: SessionHealth = 'active';
+  private timer: unknown;
+  private readonly user: User;
+
+  constructor(
+    private readonly deps: StaticTokenKeeperDeps,
+    token: StaticToken,
+  ) {
+    this.user = staticUser(token);
+  }
+
+  current(): User {
+    return this.user;
+  }
+
+  sessionHealth(): SessionHealth {
+    return this.health;
+  }
+
+  expiresAtMs(): number {
+    return (this.user.expires_at ?? 0) * 1000;
+  }
+
+  /** Due means expired: there is nothing to renew ahead of time. */
+  isDue(): boolean {
+    return this.deps.now() >= this.expiresAtMs();
+  }
+
+  async start(): Promise<void> {
+    this.deps.timers.clear(this.timer);
+    const delay = Math.max(0, this.expiresAtMs() - this.deps.now());
+    this.timer = this.deps.timers.set(() => this.end(notRenewable()), delay);
+  }
+
+  stop(): void {
+    this.deps.timers.clear(this.timer);
+  }
+
+  ensureFresh(): Promise<User> {
+    if (!this.isDue() && this.health === 'active') return Promise.resolve(this.user);
+    return this.renew();
+  }
+
+  /** There are no retries to wait for: the same as renew(). */
+  renewOrWait(): Promise<User> {
+    return this.renew();
+  }
+
+  /** Asked after the server refused the token, or once it expired: the session ends. */
+  renew(): Promise<User> {
+    const error = notRenewable();
+    this.end(error);
+    return Promise.reject(error);
+  }
+
+  private end(error: unknown): void {
+    this.deps.timers.clear(this.timer);
+    if (this.health === 'ended') return;
+    this.health = 'ended';
+    this.deps.onHealth?.('ended', error);
+  }
+}

@@ -1,0 +1,382 @@
+/**
+ * npm run bench: how much slower is a launch from KHEOPS through the third-party initiated login
+ * than opening the same study in the same viewer with no authentication at all?
+ *
+ *   (a) study page click -> /kheops/login (small login page) -> provider (existing session, no form)
+ *       -> /kheops/callback (OHIF) -> code exchange -> study -> first image
+ *   (b) study page click -> /kheops?StudyInstanceUIDs=..&initialSeriesInstanceUID=.. -> first image,
+ *       against an anonymous gateway in front of the same Orthanc
+ *
+ * Rounds alternate (a) and (b), each in a fresh browser context that first does the same launch once
+ * (warm HTTP cache, and for (a) the provider session: "existing provider session"), then measures a
+ * second launch in a new tab. Method and results: docs/performance.md. Loopback only, bounded loops.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { renderAppConfigScript } from '../../platform-config/src/app-config';
+import { standinAppConfig } from '../../platform-config/src/examples';
+import { launchBrowser, newViewerContext } from '../e2e/support/browser';
+import { launchFromStudyPage, waitForFirstViewportSeries } from '../e2e/support/launch';
+import type { StackInfo } from '../e2e/support/stack-info';
+import { waitForRenderedFirstViewport } from '../e2e/support/viewer';
+import { startStandin, type Standin } from '../kheops-standin/src/index';
+import { ohifDistDir, REPO_ROOT, runtimeModules, startStack, type RunningStack } from '../stack/stack';
+import { startViewerHost, type ViewerHost } from '../stack/viewer-host';
+import { extensionSizes, fileGzippedKb } from './bundle-size';
+import { firstImageAt, installFirstImageProbe } from './first-image';
+import { measureThroughput } from './gateway-throughput';
+import { countNavigations } from './navigations';
+import { formatMs, summarize } from './stats';
+
+function intFromEnv(name: string, fallback: number, min = 1): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name}=${raw} must be a whole number ≥ ${min}`);
+  return value;
+}
+
+const PORTS = {
+  viewer: intFromEnv('BENCH_VIEWER_PORT', 3600),
+  standin: intFromEnv('BENCH_STANDIN_PORT', 8680),
+  orthanc: intFromEnv('BENCH_ORTHANC_PORT', 8642),
+  anonymousViewer: intFromEnv('BENCH_ANONYMOUS_VIEWER_PORT', 3601),
+  anonymousStandin: intFromEnv('BENCH_ANONYMOUS_STANDIN_PORT', 8681),
+};
+const ROUNDS = intFromEnv('BENCH_ROUNDS', 5);
+const GATEWAY_REQUESTS = intFromEnv('BENCH_GATEWAY_REQUESTS', 2000);
+const GATEWAY_CONCURRENCY = intFromEnv('BENCH_GATEWAY_CONCURRENCY', 8);
+/**
+ * Where DICOMweb is, seen from the viewer: 'cross-origin' (default, as the demo and a KHEOPS on its
+ * own host: every request with a bearer token needs a CORS preflight) or 'same-origin' (each viewer
+ * host forwards /api/studies… to its gateway, as a reverse proxy in front of both would).
+ */
+const DICOMWEB = process.env.BENCH_DICOMWEB ?? 'cross-origin';
+if (DICOMWEB !== 'cross-origin' && DICOMWEB !== 'same-origin') throw new Error(`BENCH_DICOMWEB=${DICOMWEB} must be cross-origin or same-origin`);
+const SAME_ORIGIN = DICOMWEB === 'same-origin';
+
+type PathName = 'a' | 'b';
+
+interface LaunchSample {
+  ms: number;
+  /** Click to the start of the navigation that loaded OHIF (for (a): the small page and the provider). */
+  beforeViewerMs: number;
+  /** From that navigation's start to the first image: OHIF's boot, (a)'s code exchange, the study load. */
+  viewerMs: number;
+  /** The code exchange's duration in the page (a) (resource timing of POST /token), else 0. */
+  tokenMs: number;
+  /** Gateway requests up to the first image: CORS preflights (OPTIONS) and DICOMweb GETs. */
+  preflights: number;
+  dicomWebRequests: number;
+  documents: string[];
+  redirects: string[];
+}
+
+interface Bench {
+  stack: RunningStack;
+  stackInfo: StackInfo;
+  anonymousStandin: Standin;
+  anonymousViewer: ViewerHost;
+  browser: Browser;
+  studyUid: string;
+  seriesUid: string;
+  /** The smallest series: its metadata is the gateway measurement's request (the upstream work is least, the gateway's share most). */
+  metadataPath: string;
+  /** An access token for the gateway measurement, taken from a code exchange of path (a). */
+  accessToken?: string;
+}
+
+const log = (line: string) => console.log(line);
+
+function clickedSeries(stack: RunningStack): { studyUid: string; seriesUid: string; metadataPath: string } {
+  // The same series the end-to-end tests click: the CT study's second (thin, 64-slice) series.
+  const ct = stack.sampleData.studies.find(study => study.series.some(series => series.modality === 'CT'));
+  const series = ct?.series[1];
+  if (!ct || !series) throw new Error('the sample data has no CT study with two series');
+  const smallest = stack.sampleData.studies
+    .flatMap(study => study.series.map(candidate => ({ study, series: candidate })))
+    .sort((x, y) => x.series.instances - y.series.instances)[0];
+  if (!smallest) throw new Error('the sample data is empty');
+  return {
+    studyUid: ct.studyInstanceUID,
+    seriesUid: series.seriesInstanceUID,
+    metadataPath: `/studies/${smallest.study.studyInstanceUID}/series/${smallest.series.seriesInstanceUID}/metadata`,
+  };
+}
+
+async function clickThumbnail(page: Page, seriesUid: string): Promise<number> {
+  const thumbnail = page.locator(`a.series-thumbnail[data-series-uid="${seriesUid}"]`);
+  await thumbnail.waitFor();
+  const clickedAt = Date.now();
+  await thumbnail.click();
+  return clickedAt;
+}
+
+async function waitForViewer(page: Page, origin: string): Promise<void> {
+  try {
+    await page.waitForURL(url => url.origin === origin && url.pathname === '/kheops', { timeout: 120_000 });
+  } catch (error) {
+    const status = await page.locator('[data-kheops-auth-status]').first().textContent({ timeout: 1000 }).catch(() => null);
+    throw new Error(`the viewer did not reach /kheops (at ${new URL(page.url()).pathname}${status ? `, showing "${status}"` : ''}): ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** Checks that the measured launch really shows the clicked series, drawn (screenshot statistics). */
+async function confirmShown(page: Page, bench: Bench, origin: string): Promise<void> {
+  const landed = new URL(page.url());
+  if (landed.origin !== origin || landed.searchParams.get('initialSeriesInstanceUID') !== bench.seriesUid) {
+    throw new Error(`the launch landed on ${landed.href}`);
+  }
+  await waitForFirstViewportSeries(page, bench.seriesUid, 60_000);
+  await waitForRenderedFirstViewport(page, 60_000);
+}
+
+/**
+ * The requests a gateway logged from now on: the authenticated one through its test controls, the
+ * anonymous one (in this process) from its in-memory log.
+ */
+async function gatewayLogReader(bench: Bench, which: PathName): Promise<() => Promise<Array<{ method: string }>>> {
+  if (which === 'b') {
+    const start = bench.anonymousStandin.requestLog().length;
+    return async () => bench.anonymousStandin.requestLog().slice(start);
+  }
+  const clear = await fetch(`${bench.stack.standinUrl}/__test/log/clear`, { method: 'POST' });
+  if (!clear.ok) throw new Error(`clearing the gateway log answered ${clear.status}`);
+  return async () => (await (await fetch(`${bench.stack.standinUrl}/__test/log`)).json()) as Array<{ method: string }>;
+}
+
+async function launchOnce(bench: Bench, which: PathName): Promise<LaunchSample> {
+  const context = await newViewerContext(bench.browser);
+  try {
+    await installFirstImageProbe(context, [bench.stack.viewerOrigin, bench.anonymousViewer.origin]);
+    const origin = which === 'a' ? bench.stack.viewerOrigin : bench.anonymousViewer.origin;
+    const studyPage = which === 'a' ? `${bench.stack.studyPageUrl}?user=alice` : `${bench.anonymousStandin.url}/?user=alice`;
+
+    // Warm-up launch in this context: fills the HTTP cache (OHIF's bundles are immutable) and, for
+    // (a), signs alice in at the provider with the login form. Not measured.
+    const warm = await context.newPage();
+    if (which === 'a') {
+      await launchFromStudyPage(warm, bench.stackInfo, bench.seriesUid);
+    } else {
+      await warm.goto(studyPage);
+      await clickThumbnail(warm, bench.seriesUid);
+      await waitForViewer(warm, origin);
+    }
+    await firstImageAt(warm);
+    await warm.close();
+
+    // Measured launch: a new tab (new sessionStorage, as a new launch from KHEOPS), same provider session.
+    const page = await context.newPage();
+    if (which === 'a') {
+      page.on('response', async response => {
+        if (response.request().method() === 'POST' && response.url() === `${bench.stack.issuer}/token` && response.ok()) {
+          const body = (await response.json().catch(() => ({}))) as { access_token?: string };
+          if (body.access_token) bench.accessToken = body.access_token;
+        }
+      });
+    }
+    await page.goto(studyPage);
+    const gatewayLog = await gatewayLogReader(bench, which);
+    const navigations = countNavigations(page);
+    const clickedAt = await clickThumbnail(page, bench.seriesUid);
+    await waitForViewer(page, origin);
+    const shownAt = await firstImageAt(page);
+    const timing = await page.evaluate(() => ({
+      origin: performance.timeOrigin,
+      token: performance
+        .getEntriesByType('resource')
+        .filter(entry => /\/token$/.test(new URL(entry.name).pathname))
+        .reduce((sum, entry) => sum + entry.duration, 0),
+    }));
+    const gatewayEntries = await gatewayLog();
+    const sample: LaunchSample = {
+      preflights: gatewayEntries.filter(entry => entry.method === 'OPTIONS').length,
+      dicomWebRequests: gatewayEntries.filter(entry => entry.method !== 'OPTIONS').length,
+      ms: shownAt - clickedAt,
+      beforeViewerMs: timing.origin - clickedAt,
+      viewerMs: shownAt - timing.origin,
+      tokenMs: timing.token,
+      documents: [...navigations.documents],
+      redirects: [...navigations.redirects],
+    };
+    if (sample.documents.some(url => url.includes('/interaction/'))) {
+      throw new Error('the provider showed a form during the measured launch: the provider session was not reused');
+    }
+    await confirmShown(page, bench, origin);
+    return sample;
+  } finally {
+    await context.close();
+  }
+}
+
+/** Launches that failed and were run again; printed, so a noisy run is visible as such. */
+const failures: string[] = [];
+const MAX_RETRIES = 2;
+
+/**
+ * Other work on this machine may rebuild dist/ (npm run build empties it first) while a launch runs,
+ * and the viewer then never gets past its callback. Such a launch is run again, at most twice per
+ * bench, and every failure is printed with the screen the viewer showed.
+ */
+async function launchWithRetry(bench: Bench, which: PathName): Promise<LaunchSample> {
+  for (;;) {
+    try {
+      return await launchOnce(bench, which);
+    } catch (error) {
+      const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      failures.push(`(${which}) ${message}`);
+      log(`[bench] launch (${which}) failed, ${failures.length <= MAX_RETRIES ? 'running it again' : 'giving up'}: ${message}`);
+      if (failures.length > MAX_RETRIES) throw error;
+    }
+  }
+}
+
+async function gatewayThroughput(bench: Bench): Promise<{ token: number; anonymous: number }> {
+  if (!bench.accessToken) throw new Error('no access token was captured from a launch');
+  const suffix = bench.metadataPath;
+  const withToken = { url: `${bench.stack.dicomWebRoot}${suffix}`, headers: { Authorization: `Bearer ${bench.accessToken}` } };
+  const anonymous = { url: `${bench.anonymousStandin.dicomWebRoot}${suffix}`, headers: {} };
+  // Warm both paths (connections, Orthanc's caches), then alternate ten chunks of each, swapping which
+  // goes first, so drift (other load on the machine, Orthanc's caches) spreads over both.
+  await measureThroughput(withToken.url, withToken.headers, 50, GATEWAY_CONCURRENCY);
+  await measureThroughput(anonymous.url, anonymous.headers, 50, GATEWAY_CONCURRENCY);
+  const chunks = 10;
+  const chunk = Math.ceil(GATEWAY_REQUESTS / chunks);
+  const seconds = { token: 0, anonymous: 0 };
+  for (let i = 0; i < chunks; i++) {
+    const runToken = async () => (seconds.token += (await measureThroughput(withToken.url, withToken.headers, chunk, GATEWAY_CONCURRENCY)).seconds);
+    const runAnonymous = async () => (seconds.anonymous += (await measureThroughput(anonymous.url, anonymous.headers, chunk, GATEWAY_CONCURRENCY)).seconds);
+    if (i % 2) {
+      await runAnonymous();
+      await runToken();
+    } else {
+      await runToken();
+      await runAnonymous();
+    }
+  }
+  return { token: (chunks * chunk) / seconds.token, anonymous: (chunks * chunk) / seconds.anonymous };
+}
+
+const median = (values: number[]) => summarize(values).median;
+
+async function main(): Promise<void> {
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'kheops-ohif-bench-'));
+  const stops: Array<() => Promise<unknown>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    stops.length = 0;
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  try {
+    log(`[bench] starting the stack (viewer ${PORTS.viewer}, stand-in ${PORTS.standin}, Orthanc ${PORTS.orthanc}); DICOMweb ${DICOMWEB}`);
+    // Tokens outlive the whole run, so the gateway measurement can reuse one from a launch.
+    const stack = await startStack({
+      viewerPort: PORTS.viewer,
+      standinPort: PORTS.standin,
+      orthancPort: PORTS.orthanc,
+      workDir,
+      testControls: true,
+      accessTokenTtl: 3600,
+      viewer: { sameOriginDicomWeb: SAME_ORIGIN },
+    });
+    stops.push(() => stack.stop());
+
+    // Path (b): a second stand-in whose gateway checks no token, in front of the same Orthanc, and a
+    // second viewer host serving the same app and modules with a data source pointing there. The
+    // mode depends on the extension, so it is loaded too; with no sign-in it adds no header.
+    const anonymousOrigin = `http://localhost:${PORTS.anonymousViewer}`;
+    log(`[bench] starting the anonymous gateway (${PORTS.anonymousStandin}) and its viewer (${PORTS.anonymousViewer})`);
+    const anonymousStandin = await startStandin({
+      port: PORTS.anonymousStandin,
+      orthancUrl: stack.orthancUrl,
+      viewerOrigin: anonymousOrigin,
+      anonymousGateway: true,
+      // The authenticated gateway appends its log to a file too: same work on both paths.
+      logFile: path.join(workDir, 'anonymous-gateway-requests.jsonl'),
+    });
+    stops.push(() => anonymousStandin.close());
+    const anonymousViewer = await startViewerHost({
+      port: PORTS.anonymousViewer,
+      distDir: ohifDistDir(),
+      appConfigScript: renderAppConfigScript(
+        standinAppConfig(anonymousOrigin, SAME_ORIGIN ? { ...anonymousStandin, dicomWebRoot: `${anonymousOrigin}/api` } : anonymousStandin),
+      ),
+      modules: runtimeModules(),
+      ...(SAME_ORIGIN ? { dicomWebProxy: anonymousStandin.url } : {}),
+      headers: { 'Referrer-Policy': 'no-referrer', 'X-Content-Type-Options': 'nosniff' },
+    });
+    stops.push(() => anonymousViewer.close());
+
+    const browser = await launchBrowser();
+    stops.push(() => browser.close());
+    const bench: Bench = {
+      stack,
+      stackInfo: { ...stack, workDir },
+      anonymousStandin,
+      anonymousViewer,
+      browser,
+      ...clickedSeries(stack),
+    };
+
+    const samples: Record<PathName, LaunchSample[]> = { a: [], b: [] };
+    for (let round = 1; round <= ROUNDS; round++) {
+      // Alternate which path goes first, so slow drift (caches, CPU) does not favour one.
+      const order: PathName[] = round % 2 ? ['a', 'b'] : ['b', 'a'];
+      for (const which of order) {
+        const sample = await launchWithRetry(bench, which);
+        samples[which].push(sample);
+        log(
+          `[bench] round ${round} (${which}): ${Math.round(sample.ms)} ms (click to viewer navigation ${Math.round(sample.beforeViewerMs)}, viewer ${Math.round(sample.viewerMs)}, token exchange ${Math.round(sample.tokenMs)}), ${sample.dicomWebRequests} DICOMweb requests + ${sample.preflights} preflights, ${sample.documents.length} documents, ${sample.redirects.length} redirects`,
+        );
+      }
+    }
+
+    log(`[bench] gateway: ${GATEWAY_REQUESTS} GETs of ${bench.metadataPath} per gateway, concurrency ${GATEWAY_CONCURRENCY}`);
+    const gateway = await gatewayThroughput(bench);
+
+    const modules = runtimeModules();
+    const sizes = {
+      extension: fileGzippedKb(modules['extension-kheops-auth.mjs'] as string),
+      mode: fileGzippedKb(modules['mode-kheops.mjs'] as string),
+      login: fileGzippedKb(path.join(REPO_ROOT, 'extension-kheops-auth', 'dist', 'login-page', 'kheops-login.mjs')),
+    };
+    const react = await extensionSizes(REPO_ROOT);
+
+    const a = summarize(samples.a.map(sample => sample.ms));
+    const b = summarize(samples.b.map(sample => sample.ms));
+    const documentsA = median(samples.a.map(sample => sample.documents.length));
+    const documentsB = median(samples.b.map(sample => sample.documents.length));
+    const redirectsA = median(samples.a.map(sample => sample.redirects.length));
+    const redirectsB = median(samples.b.map(sample => sample.redirects.length));
+    const last = (which: PathName) => samples[which][samples[which].length - 1] as LaunchSample;
+    const f1 = (n: number) => n.toFixed(1);
+
+    log('');
+    log(`DICOMweb seen from the viewer: ${DICOMWEB}`);
+    log(`launch (a) third-party login, existing provider session: ${formatMs(a)} over ${ROUNDS} rounds`);
+    log(`launch (b) direct, no authentication:                    ${formatMs(b)} over ${ROUNDS} rounds`);
+    const phase = (which: PathName, key: 'beforeViewerMs' | 'viewerMs' | 'tokenMs' | 'preflights' | 'dicomWebRequests') => Math.round(median(samples[which].map(sample => sample[key])));
+    log(`phases (a), medians: click to viewer navigation ${phase('a', 'beforeViewerMs')} ms, viewer to first image ${phase('a', 'viewerMs')} ms (of which token exchange ${phase('a', 'tokenMs')} ms)`);
+    log(`phases (b), medians: click to viewer navigation ${phase('b', 'beforeViewerMs')} ms, viewer to first image ${phase('b', 'viewerMs')} ms`);
+    log(`gateway requests before the first image, medians: (a) ${phase('a', 'dicomWebRequests')} DICOMweb + ${phase('a', 'preflights')} CORS preflights, (b) ${phase('b', 'dicomWebRequests')} DICOMweb + ${phase('b', 'preflights')} CORS preflights`);
+    log(`documents (a): ${documentsA} [${last('a').documents.join(' -> ')}]`);
+    log(`documents (b): ${documentsB} [${last('b').documents.join(' -> ')}]`);
+    log(`redirects (a): ${redirectsA} [${last('a').redirects.join(', ')}]`);
+    log(`redirects (b): ${redirectsB} [${last('b').redirects.join(', ')}]`);
+    log(`failed launches run again: ${failures.length}${failures.length ? ` (${failures.join('; ')})` : ''}`);
+    log(`gateway: ${Math.round(gateway.token)} req/s with token check, ${Math.round(gateway.anonymous)} req/s anonymous (throughput cost ${f1(100 * (1 - gateway.token / gateway.anonymous))} %)`);
+    log(`bundle_kb=extension-kheops-auth:${f1(sizes.extension)},mode-kheops:${f1(sizes.mode)},kheops-login:${f1(sizes.login)} react_kb=${f1(react.react)} extension_beyond_react_kb=${f1(sizes.extension - react.react)}`);
+    log(`gateway_ratio=${(gateway.token / gateway.anonymous).toFixed(3)}`);
+    log(`launch_ratio=${(a.median / b.median).toFixed(3)} extra_document_loads=${documentsA - documentsB}`);
+  } finally {
+    await stopAll();
+  }
+}
+
+main().catch(error => {
+  console.error(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+});
