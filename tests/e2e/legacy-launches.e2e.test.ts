@@ -3,8 +3,8 @@
 // it for the trusted DICOMweb root only (as a header), and refuses anything pointing elsewhere.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
-import { artifactPath, launchBrowser } from './support/browser';
+import type { Page } from 'playwright-core';
+import { artifactPath, useBrowser } from './support/browser';
 import { clearGatewayLog, gatewayLog } from './support/gateway-log';
 import { clickedCtSeries, openClinicianPage, waitForFirstViewportSeries } from './support/launch';
 import { acceptTracking, drawLength, measurements, saveReport, until } from './support/measurements';
@@ -13,15 +13,7 @@ import { stackInfo } from './support/stack-info';
 import { waitForRenderedFirstViewport } from './support/viewer';
 
 const stack = stackInfo();
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 function jwtClaims(token: string): { jti?: string; sub?: string; scope?: string; study_uid?: string } {
   return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { jti?: string };
