@@ -1,3 +1,5 @@
+import { objectStoreOpener, promised } from './indexed-db';
+
 /**
  * A report whose sending waits for a new sign-in, kept outside the page so that closing the tab
  * does not lose it: reopening the study offers to send it.
@@ -55,28 +57,8 @@ export class MemoryPendingSaveStore implements PendingSaveStore {
   }
 }
 
-const DATABASE = 'kheops-auth-pending-saves';
-const OBJECT_STORE = 'saves';
-
-function promised<T>(request: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
-
 export class IndexedDbPendingSaveStore implements PendingSaveStore {
-  private database: Promise<IDBDatabase> | undefined;
-
-  private async objectStore(mode: IDBTransactionMode): Promise<IDBObjectStore> {
-    this.database ??= new Promise((resolve, reject) => {
-      const request = indexedDB.open(DATABASE, 1);
-      request.onupgradeneeded = () => request.result.createObjectStore(OBJECT_STORE, { keyPath: 'id' });
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    return (await this.database).transaction(OBJECT_STORE, mode).objectStore(OBJECT_STORE);
-  }
+  private readonly objectStore = objectStoreOpener('kheops-auth-pending-saves', 'saves', { keyPath: 'id' });
 
   async put(save: PendingSave): Promise<void> {
     await promised((await this.objectStore('readwrite')).put(save));

@@ -1,3 +1,5 @@
+import { objectStoreOpener, promised } from './indexed-db';
+
 /**
  * The tokens of one signed-in user at one issuer, shared by every viewer tab of this origin so that
  * they use one rotating refresh token instead of racing each other with copies of it.
@@ -33,36 +35,12 @@ export class MemoryTokenStore implements SharedTokenStore {
   }
 }
 
-const DATABASE = 'kheops-auth';
-const OBJECT_STORE = 'sessions';
-
-function promised<T>(request: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
-
 /**
  * IndexedDB, not localStorage: it is shared by the tabs as the refresh protocol needs, and it is not
  * the synchronous key-value store that every script and extension habitually dumps and reads.
  */
 export class IndexedDbTokenStore implements SharedTokenStore {
-  private database: Promise<IDBDatabase> | undefined;
-
-  private open(): Promise<IDBDatabase> {
-    this.database ??= new Promise((resolve, reject) => {
-      const request = indexedDB.open(DATABASE, 1);
-      request.onupgradeneeded = () => request.result.createObjectStore(OBJECT_STORE);
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    return this.database;
-  }
-
-  private async objectStore(mode: IDBTransactionMode): Promise<IDBObjectStore> {
-    return (await this.open()).transaction(OBJECT_STORE, mode).objectStore(OBJECT_STORE);
-  }
+  private readonly objectStore = objectStoreOpener('kheops-auth', 'sessions');
 
   async read(key: string): Promise<TokenRecord | undefined> {
     return (await promised((await this.objectStore('readonly')).get(key))) as TokenRecord | undefined;
