@@ -1,6 +1,7 @@
 // The example app configurations and the deployment check (platform-config/bin/check-config.ts).
 // The network part runs the CLI and the KHEOPS stand-in as child processes (oidc-provider is ESM-only;
 // jest runs CommonJS), like a deployer would run them.
+import { startStandinProcess, stopProcess } from './support/standin-process';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -210,34 +211,6 @@ function startUpstream(): Promise<{ server: Server; url: string }> {
   );
 }
 
-async function startStandinProcess(upstream: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/kheops-standin/src/main.ts'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, STANDIN_PORT: '0', ORTHANC_URL: upstream, VIEWER_ORIGIN, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /KHEOPS stand-in ready at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (ready?.[1]) resolve(ready[1]);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', code => reject(new Error(`stand-in exited with ${code} before it was ready:\n${output}`)));
-  });
-  return { child, url };
-}
-
-function stopProcess(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null) return Promise.resolve();
-  return new Promise(resolve => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
 function configFileFor(name: string, standinUrl: string): string {
   const issuer = `${standinUrl}/api`;
   return writeFile(name, renderAppConfigScript(standinAppConfig(VIEWER_ORIGIN, { issuer, clientId: 'ohif-viewer', dicomWebRoot: issuer })));
@@ -256,7 +229,7 @@ describe('check-config against the KHEOPS stand-in', () => {
   });
 
   it('reports every check green for the stand-in', async () => {
-    const standin = await startStandinProcess(upstream.url);
+    const standin = await startStandinProcess({ VIEWER_ORIGIN, ORTHANC_URL: upstream.url });
     children.push(standin.child);
     const file = configFileFor('standin.js', standin.url);
 
@@ -271,7 +244,7 @@ describe('check-config against the KHEOPS stand-in', () => {
   });
 
   it('reports exactly the refresh-token check when the provider issues none', async () => {
-    const standin = await startStandinProcess(upstream.url, { STANDIN_REFRESH_TOKENS: '0' });
+    const standin = await startStandinProcess({ VIEWER_ORIGIN, ORTHANC_URL: upstream.url, STANDIN_REFRESH_TOKENS: '0' });
     children.push(standin.child);
     const file = configFileFor('standin-no-refresh.js', standin.url);
 
@@ -284,7 +257,7 @@ describe('check-config against the KHEOPS stand-in', () => {
   });
 
   it('reports a viewer origin the stand-in does not allow, for the token endpoint and DICOMweb', async () => {
-    const standin = await startStandinProcess(upstream.url);
+    const standin = await startStandinProcess({ VIEWER_ORIGIN, ORTHANC_URL: upstream.url });
     children.push(standin.child);
     const file = configFileFor('standin-other-origin.js', standin.url);
 

@@ -1,6 +1,7 @@
 // The KHEOPS stand-in, run as a child process (oidc-provider is ESM-only; jest runs CommonJS) against a
 // fake Orthanc started here, so every request the gateway forwards can be inspected.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { startStandinProcess, stopProcess } from './support/standin-process';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -85,34 +86,6 @@ function startFakeOrthanc(): Promise<{ server: Server; url: string; requests: Up
 
 // ---------------------------------------------------------------------------------------------
 // The stand-in as a child process.
-
-async function startStandinProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/kheops-standin/src/main.ts'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, STANDIN_PORT: '0', VIEWER_ORIGIN, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /KHEOPS stand-in ready at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (ready?.[1]) resolve(ready[1]);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`stand-in exited with ${code} before it was ready:\n${output}`)));
-  });
-  return { child, url, output: () => output };
-}
-
-function stopProcess(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // A minimal browser: a cookie jar and manual redirects, enough to drive the code + PKCE flow.
@@ -255,7 +228,7 @@ describe('KHEOPS stand-in', () => {
 
   beforeAll(async () => {
     orthanc = await startFakeOrthanc();
-    standin = await startStandinProcess({ ORTHANC_URL: orthanc.url, STANDIN_TEST_CONTROLS: '1' });
+    standin = await startStandinProcess({ VIEWER_ORIGIN, ORTHANC_URL: orthanc.url, STANDIN_TEST_CONTROLS: '1' });
     base = standin.url;
   });
 
@@ -672,7 +645,7 @@ describe('KHEOPS stand-in without test controls', () => {
   });
 
   test('does not mount /__test/', async () => {
-    standin = await startStandinProcess({ ORTHANC_URL: 'http://127.0.0.1:9' });
+    standin = await startStandinProcess({ VIEWER_ORIGIN, ORTHANC_URL: 'http://127.0.0.1:9' });
     expect((await fetch(`${standin.url}/__test/health`)).status).toBe(404);
     expect((await fetch(`${standin.url}/__test/revoke`, { method: 'POST', body: '{"user":"alice"}' })).status).toBe(404);
     expect((await fetch(`${standin.url}/health`)).status).toBe(200);
@@ -702,7 +675,7 @@ describe('KHEOPS stand-in without refresh tokens (STANDIN_REFRESH_TOKENS=0)', ()
   });
 
   test('drops refresh_token from discovery and gives none at sign-in', async () => {
-    standin = await startStandinProcess({ ORTHANC_URL: 'http://127.0.0.1:9', STANDIN_REFRESH_TOKENS: '0' });
+    standin = await startStandinProcess({ VIEWER_ORIGIN, ORTHANC_URL: 'http://127.0.0.1:9', STANDIN_REFRESH_TOKENS: '0' });
     const discovery = (await (await fetch(`${standin.url}/api/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
     expect(discovery.grant_types_supported).toEqual(['authorization_code']);
     expect(discovery.scopes_supported).not.toContain('offline_access');

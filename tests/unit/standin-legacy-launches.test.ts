@@ -1,16 +1,15 @@
 // The stand-in's launches as released KHEOPS does them: viewer-token links (with ohifservermetadata),
 // report-provider launches (implicit flow), and study-scoped tokens at the gateway.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { startStandinProcess, stopProcess } from './support/standin-process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { decodeJwt } from 'jose';
 
 import { studyScopedPath } from '../kheops-standin/src/study-scope';
 
 jest.setTimeout(60000);
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const VIEWER_ORIGIN = 'http://localhost:3000';
 const STUDY = '1.2.826.0.1.3680043.8.498.7';
 const OTHER_STUDY = '1.2.826.0.1.3680043.8.498.8';
@@ -27,31 +26,13 @@ beforeAll(async () => {
   });
   await new Promise<void>(resolve => orthanc.listen(0, '127.0.0.1', resolve));
   const orthancUrl = `http://127.0.0.1:${(orthanc.address() as AddressInfo).port}`;
-  child = spawn(process.execPath, ['--import', 'tsx', 'tests/kheops-standin/src/main.ts'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, STANDIN_PORT: '0', VIEWER_ORIGIN, ORTHANC_URL: orthancUrl },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  standin = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const ready = /KHEOPS stand-in ready at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (ready?.[1]) resolve(ready[1]);
-    };
-    child?.stdout?.on('data', onData);
-    child?.stderr?.on('data', onData);
-    child?.once('exit', code => reject(new Error(`stand-in exited with ${code}:\n${output}`)));
-  });
+  const started = await startStandinProcess({ VIEWER_ORIGIN, ORTHANC_URL: orthancUrl });
+  child = started.child;
+  standin = started.url;
 });
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    await new Promise<void>(resolve => {
-      child?.once('exit', () => resolve());
-      child?.kill('SIGTERM');
-    });
-  }
+  await stopProcess(child);
   await new Promise<void>(resolve => orthanc.close(() => resolve()));
 });
 
