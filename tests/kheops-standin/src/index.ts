@@ -10,6 +10,7 @@ import { handleGateway, isGatewayPath, type GatewayContext } from './gateway.js'
 import { HttpError, requestPath, sendJson, sendText } from './http-utils.js';
 import { defaultReportProviders, handleLegacyLaunch, isLegacyLaunchPath, type LegacyLaunchContext } from './legacy-launches.js';
 import { handleInteraction, isInteractionPath, type InteractionContext } from './interactions.js';
+import { signedInUserAccessToken, viewerTokenFor, type KheopsUiContext } from './kheops-ui.js';
 import { OrthancClient } from './orthanc-client.js';
 import { createProvider, VIEWER_CLIENT_ID } from './provider.js';
 import { RequestLog, type RequestLogEntry } from './request-log.js';
@@ -18,6 +19,7 @@ import { createSettings } from './settings.js';
 import { generateSigningKey } from './signing-key.js';
 import { handleStudyPage, handleThumbnail, isStudyPagePath, isThumbnailPath, type StudyPageContext } from './study-page.js';
 import { handleTestControl, isTestControlPath, type TestControlContext } from './test-controls.js';
+import { registerViewerTokenExchange } from './token-exchange.js';
 
 export type { RequestLogEntry } from './request-log.js';
 
@@ -91,6 +93,8 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
     verifier: { publicKey: signingKey.publicKey, issuer, audience: dicomWebRoot, grants },
     anonymous: options.anonymousGateway ?? false,
   };
+  registerViewerTokenExchange(provider, { issuer, dicomWebRoot, signingJwk: signingKey.privateJwk, verifier: gateway.verifier, settings });
+  const kheopsUi: KheopsUiContext = { provider, dicomWebRoot, tokenEndpoint: `${issuer}/token`, settings };
   const interactions: InteractionContext = { provider, dicomWebRoot, viewerOrigin, settings };
   const studyPage: StudyPageContext = { orthanc: new OrthancClient(orthancUrl), issuer, viewerOrigin, directLaunch: options.anonymousGateway ?? false };
   const legacy: LegacyLaunchContext = {
@@ -102,8 +106,9 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
     verifier: gateway.verifier,
     settings,
     reportProviders: defaultReportProviders(viewerOrigin),
+    viewerTokenFor: (userId, studyUid) => viewerTokenFor(kheopsUi, userId, studyUid),
   };
-  const controls: TestControlContext = { provider, grants, log, settings };
+  const controls: TestControlContext = { provider, grants, log, settings, userAccessToken: (userId) => signedInUserAccessToken(kheopsUi, userId) };
   const providerCallback = provider.callback();
   const revocation: RevocationContext = {
     verifier: gateway.verifier,

@@ -2,10 +2,11 @@
 // viewer-token links (`<viewer>?url=<API>/api/link/<token>/ohifservermetadata&studyInstanceUIDs=..`)
 // and report providers with the implicit flow (`<redirect_uri>#access_token=..&conf_uri=..`).
 //
-// Deviation from KHEOPS: KHEOPS's web UI gets a viewer token by RFC 8693 token exchange at
-// POST /api/token (the user's token for a study-scoped one). The stand-in's study page has no user
-// token to exchange (its `?user=` stands for the person signed in to KHEOPS), so GET /ui/viewer-link
-// mints the viewer token directly for that user, as KHEOPS's server does after the exchange.
+// The viewer token of a link comes out of the token endpoint, as on KHEOPS: the KHEOPS UI's user
+// token is exchanged at POST /api/token (RFC 8693; kheops-ui.ts, token-exchange.ts). What still
+// differs: the stand-in's study page has no sign-in, so the user token it exchanges is issued to
+// `?user=` by the stand-in itself, server-side, and the exchange is made by the stand-in's server
+// (GET /ui/viewer-link) rather than by JavaScript in the page.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { importJWK, SignJWT, type JWK } from 'jose';
@@ -40,8 +41,9 @@ export interface LegacyLaunchContext {
   verifier: TokenVerifier;
   settings: RuntimeSettings;
   reportProviders: ReportProviderRegistration[];
-  /** Seconds; default 5 h (viewer token) and 1 h (report provider), as KHEOPS. */
-  viewerTokenTtl?: number;
+  /** A study-scoped viewer token for the user signed in to KHEOPS, from the token exchange (kheops-ui.ts). */
+  viewerTokenFor(userId: string, studyUid: string): Promise<string>;
+  /** Seconds; default 1 h (report provider), as KHEOPS. */
   reportTokenTtl?: number;
 }
 
@@ -138,13 +140,7 @@ export async function handleLegacyLaunch(context: LegacyLaunchContext, req: Inco
     const seriesUid = seriesParam ? requireUid(seriesParam, 'series') : undefined;
     const viewerPath = url.searchParams.get('path') ?? '/';
     if (!/^\/[A-Za-z0-9/_-]*$/.test(viewerPath)) throw new HttpError(400, 'path must be a plain path');
-    const { token } = await mintStudyToken(context, {
-      sub: user.id,
-      studyUid,
-      scopes: scopesFor(context, user.id),
-      ttlSeconds: context.viewerTokenTtl ?? VIEWER_TOKEN_TTL,
-      clientId: 'kheops-viewer-link',
-    });
+    const token = await context.viewerTokenFor(user.id, studyUid);
     const target = new URL(viewerPath, context.viewerOrigin);
     target.searchParams.set('url', `${context.dicomWebRoot}/link/${token}/ohifservermetadata`);
     target.searchParams.set('studyInstanceUIDs', studyUid);

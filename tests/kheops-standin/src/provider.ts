@@ -1,13 +1,16 @@
 // The whole oidc-provider configuration of the stand-in, in one place.
 import { randomBytes } from 'node:crypto';
-import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
 import type { JWK } from 'jose';
 
 import { findDemoUser } from './accounts.js';
 import { contentSecurityPolicy, escapeHtml, renderPage } from './html.js';
 import type { RuntimeSettings } from './settings.js';
+import { TOKEN_EXCHANGE_GRANT_TYPE } from './token-exchange-request.js';
 
 export const VIEWER_CLIENT_ID = 'ohif-viewer';
+/** KHEOPS's own web UI: it only exchanges the signed-in user's token for viewer tokens (token-exchange.ts). */
+export const KHEOPS_UI_CLIENT_ID = 'kheops-ui';
 /** Scopes a DICOMweb access token can carry; `write` is what STOW needs, as on KHEOPS. */
 export const DICOMWEB_SCOPES = ['read', 'write'] as const;
 const OIDC_SCOPES = ['openid', 'profile', 'offline_access'];
@@ -38,6 +41,19 @@ export function createProvider({ issuer, dicomWebRoot, viewerOrigin, settings, s
         response_types: ['code'],
         redirect_uris: viewerRedirectUris(viewerOrigin),
         post_logout_redirect_uris: [`${viewerOrigin}/kheops/signed-out`, `${viewerOrigin}/`],
+      },
+      {
+        // KHEOPS's UI is a browser application (a public client). Its user signs in elsewhere (on
+        // KHEOPS: Keycloak; here kheops-ui.ts issues the user's token), so it uses this provider only
+        // for the token exchange: no authorization requests, no redirect URIs. No other client has
+        // that grant.
+        client_id: KHEOPS_UI_CLIENT_ID,
+        client_name: 'KHEOPS',
+        application_type: 'web',
+        token_endpoint_auth_method: 'none',
+        grant_types: [TOKEN_EXCHANGE_GRANT_TYPE],
+        response_types: [],
+        redirect_uris: [],
       },
     ],
     jwks: { keys: [signingJwk as NonNullable<Configuration['jwks']>['keys'][number]] },
@@ -96,16 +112,11 @@ export function createProvider({ issuer, dicomWebRoot, viewerOrigin, settings, s
         // oidc-client-ts never sends `resource`: every token is for the DICOMweb root.
         defaultResource: () => dicomWebRoot,
         useGrantedResource: () => true,
-        getResourceServerInfo: () => ({
-          scope: DICOMWEB_SCOPES.join(' '),
-          audience: dicomWebRoot,
-          accessTokenFormat: 'jwt',
-          accessTokenTTL: settings.accessTokenTtl,
-          jwt: { sign: { alg: 'RS256' } },
-        }),
+        getResourceServerInfo: () => dicomWebResourceServer(dicomWebRoot, settings),
       },
     },
-    clientBasedCORS: (_ctx, origin) => origin === viewerOrigin,
+    // Only the viewer calls the provider from another origin; the KHEOPS UI is on KHEOPS's own.
+    clientBasedCORS: (_ctx, origin, client) => client.clientId === VIEWER_CLIENT_ID && origin === viewerOrigin,
     interactions: {
       policy: interactionPolicyWithLoginHint(),
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
@@ -122,6 +133,17 @@ export function createProvider({ issuer, dicomWebRoot, viewerOrigin, settings, s
   advertiseDicomWebScopes(provider);
   cacheDiscovery(provider);
   return provider;
+}
+
+/** The DICOMweb root as a resource server: every access token the provider issues is a JWT for it. */
+export function dicomWebResourceServer(dicomWebRoot: string, settings: RuntimeSettings): ResourceServer {
+  return {
+    scope: DICOMWEB_SCOPES.join(' '),
+    audience: dicomWebRoot,
+    accessTokenFormat: 'jwt',
+    accessTokenTTL: settings.accessTokenTtl,
+    jwt: { sign: { alg: 'RS256' } },
+  };
 }
 
 const alwaysWhenAllowed: NonNullable<Configuration['issueRefreshToken']> = (_ctx, client) =>

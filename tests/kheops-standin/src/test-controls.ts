@@ -1,4 +1,5 @@
-// Knobs for tests: read the gateway log, shorten token lifetimes, revoke a user, simulate outages.
+// Knobs for tests: read the gateway log, shorten token lifetimes, revoke a user, simulate outages,
+// and hand out the access token the KHEOPS UI holds for a user (what it exchanges for viewer tokens).
 // Mounted only when the stand-in is started with testControls: true.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
@@ -14,6 +15,8 @@ export interface TestControlContext {
   grants: GrantRegistry;
   log: RequestLog;
   settings: RuntimeSettings;
+  /** The signed-in user's access token as the KHEOPS UI holds it (kheops-ui.ts). */
+  userAccessToken(userId: string): Promise<string>;
 }
 
 export const TEST_CONTROL_PREFIX = '/__test/';
@@ -43,6 +46,8 @@ export async function handleTestControl(
       return sendJson(res, 200, await revoke(context, await readJsonObject(req)));
     case 'POST /__test/read-only':
       return sendJson(res, 200, applyReadOnly(context.settings, await readJsonObject(req)));
+    case 'POST /__test/user-token':
+      return sendJson(res, 200, await userToken(context, await readJsonObject(req)));
     case 'POST /__test/fail':
       return sendJson(res, 200, applyFailures(context.settings, await readJsonObject(req)));
     default:
@@ -64,6 +69,12 @@ async function revoke(context: TestControlContext, body: Record<string, unknown>
   if (!user) throw new HttpError(400, `unknown user ${JSON.stringify(body.user)}`);
   const revokedGrants = await revokeAccount(context.provider, context.grants, user.id);
   return { user: user.id, revokedGrants };
+}
+
+async function userToken(context: TestControlContext, body: Record<string, unknown>) {
+  const user = findDemoUser(body.user);
+  if (!user) throw new HttpError(400, `unknown user ${JSON.stringify(body.user)}`);
+  return { user: user.id, access_token: await context.userAccessToken(user.id) };
 }
 
 function applyFailures(settings: RuntimeSettings, body: Record<string, unknown>) {
