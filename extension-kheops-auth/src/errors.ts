@@ -17,6 +17,9 @@ export type KheopsAuthErrorCode =
   | 'audience_mismatch'
   | 'invalid_token_response'
   | 'no_session'
+  | 'popup_blocked'
+  | 'popup_closed'
+  | 'sign_out_incomplete'
   // Launches of released KHEOPS (viewer links, report providers): see launch/legacy-launch.ts.
   | 'untrusted_root'
   | 'launch_not_enabled'

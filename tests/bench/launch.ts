@@ -27,6 +27,7 @@ import { startViewerHost, type ViewerHost } from '../stack/viewer-host';
 import { extensionSizes, fileGzippedKb } from './bundle-size';
 import { firstImageAt, installFirstImageProbe } from './first-image';
 import { measureThroughput } from './gateway-throughput';
+import { measureTokenCheck } from './token-check-cost';
 import { countNavigations } from './navigations';
 import { formatMs, summarize } from './stats';
 
@@ -48,6 +49,7 @@ const PORTS = {
 const ROUNDS = intFromEnv('BENCH_ROUNDS', 5);
 const GATEWAY_REQUESTS = intFromEnv('BENCH_GATEWAY_REQUESTS', 2000);
 const GATEWAY_CONCURRENCY = intFromEnv('BENCH_GATEWAY_CONCURRENCY', 8);
+const GATEWAY_CHUNKS = intFromEnv('BENCH_GATEWAY_CHUNKS', 20);
 /**
  * Where DICOMweb is, seen from the viewer: 'cross-origin' (default, as the demo and a KHEOPS on its
  * own host: every request with a bearer token needs a CORS preflight) or 'same-origin' (each viewer
@@ -233,30 +235,44 @@ async function launchWithRetry(bench: Bench, which: PathName): Promise<LaunchSam
   }
 }
 
-async function gatewayThroughput(bench: Bench): Promise<{ token: number; anonymous: number }> {
+interface GatewayThroughput {
+  token: number;
+  anonymous: number;
+  /** Median over adjacent chunk pairs of (token req/s) / (anonymous req/s): drift between pairs cancels out. */
+  pairedRatio: number;
+}
+
+async function gatewayThroughput(bench: Bench): Promise<GatewayThroughput> {
   if (!bench.accessToken) throw new Error('no access token was captured from a launch');
   const suffix = bench.metadataPath;
   const withToken = { url: `${bench.stack.dicomWebRoot}${suffix}`, headers: { Authorization: `Bearer ${bench.accessToken}` } };
   const anonymous = { url: `${bench.anonymousStandin.dicomWebRoot}${suffix}`, headers: {} };
-  // Warm both paths (connections, Orthanc's caches), then alternate ten chunks of each, swapping which
-  // goes first, so drift (other load on the machine, Orthanc's caches) spreads over both.
+  // Warm both paths (connections, Orthanc's caches), then alternate chunks of each, swapping which
+  // goes first, so drift (other load on the machine, Orthanc's caches) spreads over both; each pair
+  // of adjacent chunks gives one ratio, and their median is robust to a pair disturbed by other load.
   await measureThroughput(withToken.url, withToken.headers, 50, GATEWAY_CONCURRENCY);
   await measureThroughput(anonymous.url, anonymous.headers, 50, GATEWAY_CONCURRENCY);
-  const chunks = 10;
+  const chunks = GATEWAY_CHUNKS;
   const chunk = Math.ceil(GATEWAY_REQUESTS / chunks);
   const seconds = { token: 0, anonymous: 0 };
+  const ratios: number[] = [];
   for (let i = 0; i < chunks; i++) {
-    const runToken = async () => (seconds.token += (await measureThroughput(withToken.url, withToken.headers, chunk, GATEWAY_CONCURRENCY)).seconds);
-    const runAnonymous = async () => (seconds.anonymous += (await measureThroughput(anonymous.url, anonymous.headers, chunk, GATEWAY_CONCURRENCY)).seconds);
+    const runToken = async () => (await measureThroughput(withToken.url, withToken.headers, chunk, GATEWAY_CONCURRENCY)).seconds;
+    const runAnonymous = async () => (await measureThroughput(anonymous.url, anonymous.headers, chunk, GATEWAY_CONCURRENCY)).seconds;
+    let tokenSeconds: number;
+    let anonymousSeconds: number;
     if (i % 2) {
-      await runAnonymous();
-      await runToken();
+      anonymousSeconds = await runAnonymous();
+      tokenSeconds = await runToken();
     } else {
-      await runToken();
-      await runAnonymous();
+      tokenSeconds = await runToken();
+      anonymousSeconds = await runAnonymous();
     }
+    seconds.token += tokenSeconds;
+    seconds.anonymous += anonymousSeconds;
+    ratios.push(anonymousSeconds / tokenSeconds);
   }
-  return { token: (chunks * chunk) / seconds.token, anonymous: (chunks * chunk) / seconds.anonymous };
+  return { token: (chunks * chunk) / seconds.token, anonymous: (chunks * chunk) / seconds.anonymous, pairedRatio: median(ratios) };
 }
 
 const median = (values: number[]) => summarize(values).median;
@@ -367,9 +383,13 @@ async function main(): Promise<void> {
     log(`redirects (a): ${redirectsA} [${last('a').redirects.join(', ')}]`);
     log(`redirects (b): ${redirectsB} [${last('b').redirects.join(', ')}]`);
     log(`failed launches run again: ${failures.length}${failures.length ? ` (${failures.join('; ')})` : ''}`);
-    log(`gateway: ${Math.round(gateway.token)} req/s with token check, ${Math.round(gateway.anonymous)} req/s anonymous (throughput cost ${f1(100 * (1 - gateway.token / gateway.anonymous))} %)`);
+    log(`gateway: ${Math.round(gateway.token)} req/s with token check, ${Math.round(gateway.anonymous)} req/s anonymous over the whole run; median of ${GATEWAY_CHUNKS} paired chunks: throughput cost ${f1(100 * (1 - gateway.pairedRatio))} %`);
+    const check = await measureTokenCheck(bench.stack.issuer, bench.stack.dicomWebRoot, bench.accessToken ?? '');
+    // Per request, the anonymous gateway spends concurrency / throughput seconds of wall time.
+    const requestMicroseconds = (1e6 * GATEWAY_CONCURRENCY) / gateway.anonymous;
+    log(`token check alone (in process, ${check.iterations} checks): ${check.microseconds.toFixed(0)} µs each, ${f1((100 * check.microseconds) / requestMicroseconds)} % of an anonymous request's ${Math.round(requestMicroseconds / 1000)} ms`);
     log(`bundle_kb=extension-kheops-auth:${f1(sizes.extension)},mode-kheops:${f1(sizes.mode)},kheops-login:${f1(sizes.login)} react_kb=${f1(react.react)} extension_beyond_react_kb=${f1(sizes.extension - react.react)}`);
-    log(`gateway_ratio=${(gateway.token / gateway.anonymous).toFixed(3)}`);
+    log(`gateway_ratio=${gateway.pairedRatio.toFixed(3)}`);
     log(`launch_ratio=${(a.median / b.median).toFixed(3)} extra_document_loads=${documentsA - documentsB}`);
   } finally {
     await stopAll();

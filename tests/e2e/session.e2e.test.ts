@@ -8,6 +8,7 @@ import { failParts, revokeUser, setTokenLifetimes } from './support/standin-cont
 import { waitForRenderedFirstViewport } from './support/viewer';
 import { artifactPath } from './support/browser';
 import { stackInfo } from './support/stack-info';
+import { launchByThirdPartyLogin } from './support/third-party-login';
 
 const stack = stackInfo();
 const browser = useBrowser();
@@ -27,19 +28,10 @@ function ctSeries() {
   return { study: ct, series };
 }
 
-/** Third-party initiated login as KHEOPS would send it; the provider form appears only without a provider session. */
+/** Third-party initiated login as KHEOPS would send it, then OHIF's first viewport. */
 async function launch(page: Page, extraQuery = ''): Promise<void> {
   const { study, series } = ctSeries();
-  const target = `${stack.viewerOrigin}/kheops?StudyInstanceUIDs=${study.studyInstanceUID}&initialSeriesInstanceUID=${series.seriesInstanceUID}${extraQuery}`;
-  const params = new URLSearchParams({ iss: stack.issuer, login_hint: 'alice', target_link_uri: target });
-  await page.goto(`${stack.viewerOrigin}/kheops/login?${params}`);
-  const landed = page.waitForURL(url => url.origin === stack.viewerOrigin && url.pathname === '/kheops', { timeout: 60_000 });
-  const form = page.waitForSelector('#password', { timeout: 60_000 }).then(() => 'form' as const);
-  if ((await Promise.race([landed.then(() => 'viewer' as const), form])) === 'form') {
-    await page.fill('#password', 'alice');
-    await page.click('#login');
-    await landed;
-  }
+  await launchByThirdPartyLogin(page, stack, { studyInstanceUID: study.studyInstanceUID, seriesInstanceUID: series.seriesInstanceUID, extraQuery });
   await page.locator('[data-cy="viewport-pane"]').first().waitFor({ timeout: 90_000 });
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderAppConfigScript } from '../../platform-config/src/app-config';
 import { inlineScriptHashes, viewerSecurityHeaders } from '../../platform-config/src/headers';
@@ -43,12 +43,18 @@ export function ohifDistDir(): string {
   return path.join(REPO_ROOT, '.cache', 'ohif-app', version, 'dist');
 }
 
+/**
+ * Every file of each package's dist/runtime/, served under /modules/ as a deployer serves the folder:
+ * besides the module the app configuration names, the modules it imports only when needed (the
+ * extension's report download, with dcmjs), and source maps.
+ */
 export function runtimeModules(): Record<string, string> {
   const modules: Record<string, string> = {};
   for (const pkg of ['extension-kheops-auth', 'mode-kheops']) {
     const dir = path.join(REPO_ROOT, pkg, 'dist', 'runtime');
+    // The module itself is always listed, so a missing build is reported by name (viewer-host.ts).
     modules[`${pkg}.mjs`] = path.join(dir, `${pkg}.mjs`);
-    modules[`${pkg}.mjs.map`] = path.join(dir, `${pkg}.mjs.map`);
+    for (const name of existsSync(dir) ? readdirSync(dir) : []) modules[name] = path.join(dir, name);
   }
   return modules;
 }

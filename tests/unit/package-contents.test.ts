@@ -1,7 +1,7 @@
 // What `npm publish` would ship for each package: the builds, README, LICENSE and package.json only.
 // Needs `npm run build` first (npm test builds before it runs the suites).
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 jest.setTimeout(60000);
@@ -61,5 +61,27 @@ describe.each([
         file.endsWith('.tsbuildinfo'),
     );
     expect(offending).toEqual([]);
+  });
+});
+
+describe('the extension runtime module', () => {
+  const runtimeDir = path.join(REPO_ROOT, 'extension-kheops-auth', 'dist', 'runtime');
+  let entry: string;
+
+  beforeAll(() => {
+    entry = readFileSync(path.join(runtimeDir, 'extension-kheops-auth.mjs'), 'utf8');
+  });
+
+  it('imports nothing up front: one file per launch', () => {
+    expect(entry).not.toMatch(/(?:\bfrom|\bimport)\s*"\.\/[^"]+"/);
+  });
+
+  it('loads the report download (and dcmjs with it) from a module of its own, which the package ships', () => {
+    const lazy = [...entry.matchAll(/\bimport\("\.\/([^"]+\.mjs)"\)/g)].map(match => `dist/runtime/${match[1]}`);
+    expect(lazy).toEqual([expect.stringMatching(/^dist\/runtime\/kheops-report-download-\w+\.mjs$/)]);
+    expect(packedFiles('extension-kheops-auth')).toEqual(expect.arrayContaining(lazy));
+    // A message from dcmjs's dictionary code: in the lazy module, not in the one every launch loads.
+    expect(entry).not.toContain('Unknown name in dataset');
+    expect(readFileSync(path.join(REPO_ROOT, 'extension-kheops-auth', lazy[0]!), 'utf8')).toContain('Unknown name in dataset');
   });
 });

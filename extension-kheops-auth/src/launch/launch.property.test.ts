@@ -49,6 +49,8 @@ function expectSafeTarget(target: string, viewer: Viewer, allowedPaths: string[]
   expect(resolved.origin).toBe(viewer.origin);
   expect(resolved.username + resolved.password).toBe('');
   expect(allowedPaths.some(allowed => isUnder(resolved.pathname, allowed))).toBe(true);
+  // OHIF's mode route would replace the session's bearer token with this parameter's value.
+  expect([...resolved.searchParams.keys()].map(key => key.toLowerCase())).not.toContain('token');
   // Round trip: the same target is accepted again when it comes back as an absolute URL.
   const again = validateTarget(`${viewer.origin}${target}`, viewer.origin, allowedPaths);
   expect(again).toEqual({ ok: true, target });

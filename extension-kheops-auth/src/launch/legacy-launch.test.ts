@@ -13,6 +13,8 @@ import {
 
 const API = 'https://kheops.example.org/api';
 const TOKEN = 'abcDEF0123456789-._~+/token==';
+/** The same alphabet without "/": a token as it stands in a link's path (KHEOPS's are JWTs). */
+const LINK_TOKEN = 'abcDEF0123456789-._~+token==';
 const STUDY = '1.2.840.113619.2.1';
 const SERIES = '1.2.840.113619.2.1.3';
 
@@ -29,12 +31,12 @@ function link(url: string, extra = `&studyInstanceUIDs=${STUDY}`): string {
   return `?url=${encodeURIComponent(url)}${extra}`;
 }
 
-const good = `${API}/link/${encodeURIComponent(TOKEN)}/ohifservermetadata`;
+const good = `${API}/link/${LINK_TOKEN}/ohifservermetadata`;
 
 describe('parseViewerLink', () => {
   it('accepts KHEOPS\'s link and takes the token out of it', () => {
     const launch = parseViewerLink(link(good, `&studyInstanceUIDs=${STUDY}&seriesInstanceUIDs=${SERIES}`), config());
-    expect(launch).toMatchObject({ kind: 'viewer-link', accessToken: TOKEN, studyUids: [STUDY], seriesUid: SERIES });
+    expect(launch).toMatchObject({ kind: 'viewer-link', accessToken: LINK_TOKEN, studyUids: [STUDY], seriesUid: SERIES });
     if (launch.kind === 'viewer-link') expect(launch.issuer.dicomWebRoot).toBe(API);
   });
 
@@ -55,6 +57,11 @@ describe('parseViewerLink', () => {
     ['a short token', `${API}/link/abc/ohifservermetadata`, 'invalid_token'],
     ['a token with spaces', `${API}/link/${encodeURIComponent('abc def ghi jkl mno pqr')}/ohifservermetadata`, 'invalid_token'],
     ['a huge token', `${API}/link/${'a'.repeat(9000)}/ohifservermetadata`, 'invalid_token'],
+    // Found by the hostile-launch suite: these decoded into token-shaped strings and were accepted.
+    ['an encoded slash in the token', `${API}/link/${encodeURIComponent(TOKEN)}/ohifservermetadata`, 'invalid_token'],
+    ['encoded dot segments as the token', `${API}/link/..%2F..%2F..%2F..%2F..%2Fstudies/ohifservermetadata`, 'invalid_token'],
+    ['a percent-encoded token', `${API}/link/%61${LINK_TOKEN}/ohifservermetadata`, 'invalid_token'],
+    ['a token of dots only', `${API}/link/${'.'.repeat(20)}/ohifservermetadata`, 'invalid_token'],
   ])('refuses %s', (_name, url, code) => {
     expect(parseViewerLink(link(url), config())).toMatchObject({ kind: 'refusal', code });
   });
@@ -79,14 +86,14 @@ describe('parseViewerLink', () => {
 
   it('never puts the token in a refusal message', () => {
     const hostile = [
-      `https://evil.example.org/api/link/${TOKEN}/ohifservermetadata`,
-      `${API}/link/${TOKEN}/other`,
-      `${API}/link/${TOKEN}/ohifservermetadata?x=${TOKEN}`,
+      `https://evil.example.org/api/link/${LINK_TOKEN}/ohifservermetadata`,
+      `${API}/link/${LINK_TOKEN}/other`,
+      `${API}/link/${LINK_TOKEN}/ohifservermetadata?x=${LINK_TOKEN}`,
     ];
     for (const url of hostile) {
       const result = parseViewerLink(link(url, '&studyInstanceUIDs=bad'), config());
       expect(result.kind).toBe('refusal');
-      if (result.kind === 'refusal') expect(result.message).not.toContain(TOKEN);
+      if (result.kind === 'refusal') expect(result.message).not.toContain(LINK_TOKEN);
     }
   });
 
@@ -136,14 +143,29 @@ describe('parseReportProviderLaunch', () => {
     ['conf_uri elsewhere on the root', { conf_uri: `${API}/studies` }, 'invalid_link'],
     ['no token', { access_token: [] as string[] }, 'invalid_token'],
     ['a token type other than bearer', { token_type: 'mac' }, 'invalid_token'],
+    ['no token type (RFC 6749 requires it)', { token_type: [] as string[] }, 'invalid_token'],
+    ['a token of dashes only', { access_token: '-'.repeat(20) }, 'invalid_token'],
     ['a negative lifetime', { expires_in: '-5' }, 'invalid_token'],
     ['a huge lifetime', { expires_in: '99999999' }, 'invalid_token'],
+    ['a lifetime in exponent notation', { expires_in: '1e3' }, 'invalid_token'],
+    ['no lifetime and an opaque token', { expires_in: [] as string[] }, 'invalid_token'],
+    ['two token types', { token_type: ['bearer', 'mac'] }, 'invalid_link'],
+    ['two lifetimes', { expires_in: ['3600', '86400'] }, 'invalid_link'],
+    ['two return addresses', { return_uri: ['https://kheops.example.org/', 'https://evil.example.org/'] }, 'invalid_link'],
     ['malformed study UIDs', { studyUID: ['1.2.x'] }, 'invalid_uid'],
     ['no study', { studyUID: [] as string[] }, 'invalid_uid'],
   ])('refuses %s', (_name, override, code) => {
     const result = parseReportProviderLaunch({ pathname: '/kheops/report', search: '', hash: fragment({ ...reportParams, ...override }) }, config());
     expect(result).toMatchObject({ kind: 'refusal', code });
     if (result.kind === 'refusal') expect(result.message).not.toContain(TOKEN);
+  });
+
+  it('takes the lifetime from the JWT when expires_in is missing', () => {
+    const payload = btoa(JSON.stringify({ sub: 'alice', exp: 1_000 + 1800 })).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+    const jwt = `eyJhbGciOiJSUzI1NiJ9.${payload}.c2lnbmF0dXJlc2lnbmF0dXJl`;
+    const { expires_in: _dropped, ...withoutLifetime } = reportParams;
+    const launch = parseReportProviderLaunch({ pathname: '/kheops/report', search: '', hash: fragment({ ...withoutLifetime, access_token: jwt }) }, config(), 1_000);
+    expect(launch).toMatchObject({ kind: 'report-provider', expiresIn: 1800, subject: 'alice' });
   });
 
   it('refuses when the issuer entry does not enable report providers', () => {

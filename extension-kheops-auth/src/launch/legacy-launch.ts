@@ -17,6 +17,12 @@ const UID = /^[0-9]+(\.[0-9]+)*$/;
 export const MAX_UID_LENGTH = 64;
 /** RFC 6750 b64token, bounded: no whitespace, nothing a URL or header could be confused by. */
 const TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+/**
+ * The token as it stands in a viewer link's path, undecoded. KHEOPS's tokens (JWTs, capability tokens)
+ * need no percent-encoding there; an encoded character (an encoded slash or dot segment) is an attempt
+ * to make the path look like a link to these checks and mean something else to a server.
+ */
+const LINK_TOKEN_SEGMENT = /^[A-Za-z0-9\-._~+]+=*$/;
 export const MIN_TOKEN_LENGTH = 16;
 export const MAX_TOKEN_LENGTH = 8192;
 /** A launch never needs more studies than this; more is a mistake or hostile. */
@@ -70,7 +76,8 @@ export function isUid(value: string): boolean {
 }
 
 export function isTokenShaped(value: string): boolean {
-  return value.length >= MIN_TOKEN_LENGTH && value.length <= MAX_TOKEN_LENGTH && TOKEN.test(value);
+  // A run of dots or dashes matches the character set but is no token (and `..` is a path segment).
+  return value.length >= MIN_TOKEN_LENGTH && value.length <= MAX_TOKEN_LENGTH && TOKEN.test(value) && /[A-Za-z0-9]/.test(value);
 }
 
 /** Which legacy launch, if any, a page URL carries. Decided on parameter names only. */
@@ -163,12 +170,8 @@ export function parseViewerLink(search: string, config: KheopsAuthConfig, nowSec
   // <root>/link/<token>/ohifservermetadata, nothing else.
   const match = /^\/link\/([^/]+)\/ohifservermetadata$/.exec(found.rest);
   if (!match) return refuse('invalid_link', `The link's "url" is not a KHEOPS viewer link (<API>/link/<token>${VIEWER_LINK_SUFFIX}).`);
-  let token: string;
-  try {
-    token = decodeURIComponent(match[1] ?? '');
-  } catch {
-    return refuse('invalid_token', 'The link\'s token is not well formed.');
-  }
+  const token = match[1] ?? '';
+  if (!LINK_TOKEN_SEGMENT.test(token)) return refuse('invalid_token', 'The link\'s token is not well formed (encoded or unexpected characters).');
   if (!isTokenShaped(token)) return refuse('invalid_token', 'The link\'s token is not well formed (length or characters).');
   const studies = studyList(firstParam(query, ['studyInstanceUIDs', 'StudyInstanceUIDs']), 'studyInstanceUIDs');
   if (!studies.ok) return studies.refusal;
@@ -219,11 +222,18 @@ export function checkReturnUri(raw: string | null, issuer: TrustedIssuer): strin
   return url.href;
 }
 
+/** Parameters of the implicit-flow fragment that KHEOPS gives once; `studyUID` may repeat. */
+const SINGLE_VALUED_REPORT_PARAMETERS = ['token_type', 'expires_in', 'scope', 'client_id', 'return_uri'] as const;
+
 /**
  * Parses a report-provider launch (implicit flow: the page's fragment). A token found in the query
  * instead is refused (and has been scrubbed all the same).
  */
-export function parseReportProviderLaunch(location: CapturedLocation, config: KheopsAuthConfig): ReportProviderLaunch | Refusal {
+export function parseReportProviderLaunch(
+  location: CapturedLocation,
+  config: KheopsAuthConfig,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): ReportProviderLaunch | Refusal {
   const query = new URLSearchParams(location.search);
   if (query.has('access_token')) {
     return refuse('invalid_link', 'The report-provider launch put the access token in the query string; it is only accepted in the fragment.');
@@ -238,10 +248,16 @@ export function parseReportProviderLaunch(location: CapturedLocation, config: Kh
   if (found.rest !== REPORT_PROVIDER_CONFIGURATION_PATH || confUrl.search || confUrl.hash) {
     return refuse('invalid_link', `conf_uri must be <API>${REPORT_PROVIDER_CONFIGURATION_PATH} on the trusted KHEOPS.`);
   }
+  // Given twice, a parameter means whatever the reader picks; none of these has a second meaning.
+  const repeated = SINGLE_VALUED_REPORT_PARAMETERS.find(name => params.getAll(name).length > 1);
+  if (repeated) return refuse('invalid_link', `The report-provider launch gives ${repeated} more than once.`);
   const tokens = params.getAll('access_token');
   if (tokens.length !== 1 || !isTokenShaped(tokens[0] ?? '')) return refuse('invalid_token', 'The report-provider launch carries no well-formed access token.');
+  const accessToken = tokens[0] as string;
+  // RFC 6749 §4.2.2: token_type is required, and a token of another type is not a bearer token to send as one.
   const tokenType = params.get('token_type');
-  if (tokenType !== null && tokenType.toLowerCase() !== 'bearer') return refuse('invalid_token', 'The report-provider launch\'s token_type is not "bearer".');
+  if (tokenType === null || tokenType.toLowerCase() !== 'bearer') return refuse('invalid_token', 'The report-provider launch\'s token_type is not "bearer".');
+  const hints = jwtHints(accessToken, nowSeconds);
   const expiresRaw = params.get('expires_in');
   let expiresIn: number | undefined;
   if (expiresRaw !== null) {
@@ -249,6 +265,12 @@ export function parseReportProviderLaunch(location: CapturedLocation, config: Kh
     if (!Number.isSafeInteger(expiresIn) || expiresIn <= 0 || expiresIn > MAX_EXPIRES_IN_SECONDS) {
       return refuse('invalid_token', `The report-provider launch's expires_in must be a whole number of seconds between 1 and ${MAX_EXPIRES_IN_SECONDS}.`);
     }
+  } else {
+    // KHEOPS always says how long the token lasts. Without it the viewer could only guess, and a wrong
+    // guess either ends a working session early or tells the clinician there is time to save when
+    // there is not; a JWT's own expiry will do, anything else is refused.
+    expiresIn = hints.expiresIn;
+    if (expiresIn === undefined) return refuse('invalid_token', 'The report-provider launch does not say how long its token lasts (expires_in is missing).');
   }
   const scopes = (params.get('scope') ?? 'read').split(/\s+/).filter(Boolean);
   const studies = studyList(params.getAll('studyUID'), 'studyUID');
@@ -256,14 +278,14 @@ export function parseReportProviderLaunch(location: CapturedLocation, config: Kh
   return {
     kind: 'report-provider',
     issuer: found.issuer,
-    accessToken: tokens[0] as string,
+    accessToken,
     scopes,
     expiresIn,
     studyUids: studies.uids,
     returnUri: checkReturnUri(params.get('return_uri'), found.issuer),
     confUri: confUrl.href,
     clientId: params.get('client_id') ?? undefined,
-    subject: jwtHints(tokens[0] as string, Math.floor(Date.now() / 1000)).subject,
+    subject: hints.subject,
   };
 }
 

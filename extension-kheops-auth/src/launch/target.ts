@@ -59,6 +59,11 @@ export function validateTarget(
       refusal: refuse('target_outside_viewer', `target_link_uri path ${url.pathname} is not under ${allowedPaths.join(' or ')}`),
     };
   }
+  // OHIF's mode route takes a `token` query parameter (any case) as the bearer token of every request,
+  // in place of the session's: a launch could make the viewer work, and save reports, as someone else.
+  if ([...url.searchParams.keys()].some(key => key.toLowerCase() === 'token')) {
+    return { ok: false, refusal: refuse('invalid_target', 'target_link_uri carries a "token" parameter, which would replace your KHEOPS session in the viewer') };
+  }
   const target = `${url.pathname}${url.search}`;
   // Parsing percent-encodes non-ASCII (up to 12 characters for one code point), so a value under the limit can
   // serialize over it; check the result too, so that an accepted target is accepted again.

@@ -58,6 +58,10 @@ describe('parseThirdPartyLogin', () => {
     ['a double-encoded dot segment', 'https://viewer.example.org/kheops/%252e%252e/admin', 'invalid_target'],
     ['an encoded slash', 'https://viewer.example.org/kheops%2f..%2fadmin', 'invalid_target'],
     ['an overlong value', `${VIEWER}/kheops?x=${'a'.repeat(5000)}`, 'invalid_target'],
+    // OHIF's mode route would take it as the bearer token of every request, in place of the session's.
+    ["OHIF's token parameter", `${target}&token=eyJhbGciOiJub25lIn0.e30.`, 'invalid_target'],
+    ["OHIF's token parameter in another case", `${target}&ToKeN=x`, 'invalid_target'],
+    ["OHIF's token parameter percent-encoded", `${target}&%74oken=x`, 'invalid_target'],
   ])('refuses a target with %s', (_name, value, code) => {
     expect(launch({ iss: ISSUER, target_link_uri: value })).toMatchObject({ kind: 'refusal', code });
   });

@@ -3,7 +3,8 @@
  */
 import { KheopsAuthError } from '../errors';
 import { MemoryStorage } from '../__tests__/memory-storage';
-import { renderRefusal, REFUSED_TITLE } from './render-status';
+import { describeQuestion, describeUnchanged } from '../launch/launch-conflict';
+import { renderQuestion, renderRefusal, renderUnchanged, REFUSED_TITLE } from './render-status';
 import { LAUNCH_REFUSED_HINT, startLogin, type LoginPageInput } from './start-login';
 
 const VIEWER = 'https://viewer.example.org';
@@ -63,6 +64,77 @@ describe('startLogin', () => {
     expect(outcome).toMatchObject({ kind: 'refused', failure: { code: 'sign_in_failed', message: 'The sign-in failed: Failed to fetch' } });
     const coded = jest.fn().mockRejectedValue(new KheopsAuthError('provider_error', 'KHEOPS is down'));
     await expect(startLogin(input(launchQuery(`${VIEWER}/kheops`)), coded)).resolves.toMatchObject({ failure: { code: 'provider_error' } });
+  });
+});
+
+/** A tab where alice is signed in (as oidc-client-ts stores her) and was looking at a study. */
+function aliceTab(): MemoryStorage {
+  const storage = new MemoryStorage();
+  storage.setItem(
+    `kheops-auth.user.user:${ISSUER}:ohif-viewer`,
+    JSON.stringify({ access_token: 'secret', profile: { sub: 'alice', preferred_username: 'alice', name: 'Alice Martin' } }),
+  );
+  storage.setItem('kheops-auth.viewer-page', '/kheops?StudyInstanceUIDs=1.2.3');
+  return storage;
+}
+
+describe('startLogin in a tab where someone is signed in', () => {
+  it('asks before signing in someone else, and has sent nothing until then', async () => {
+    const begin = jest.fn().mockResolvedValue(undefined);
+    const outcome = await startLogin({ ...input(launchQuery(`${VIEWER}/kheops`).replace('alice', 'bob')), storage: aliceTab() }, begin);
+    if (outcome.kind !== 'confirm') throw new Error(`expected a question, got ${outcome.kind}`);
+    expect(outcome.question).toMatchObject({ signedInAs: 'Alice Martin', requestedAs: 'bob' });
+    expect(begin).not.toHaveBeenCalled();
+    await expect(outcome.proceed()).resolves.toEqual({ kind: 'redirecting' });
+    expect(begin).toHaveBeenCalledTimes(1);
+    expect(begin.mock.calls[0][1]).toMatchObject({ loginHint: 'bob' });
+  });
+
+  it('on cancel, goes back to the viewer page the tab showed, or says nothing changed', async () => {
+    const storage = aliceTab();
+    const outcome = await startLogin({ ...input(launchQuery(`${VIEWER}/kheops`).replace('alice', 'bob')), storage }, jest.fn());
+    if (outcome.kind !== 'confirm') throw new Error('expected a question');
+    expect(outcome.cancel()).toEqual({ kind: 'return', page: '/kheops?StudyInstanceUIDs=1.2.3' });
+    storage.setItem('kheops-auth.viewer-page', 'https://evil.example/');
+    expect(outcome.cancel()).toEqual({ kind: 'unchanged' });
+  });
+
+  it('goes straight on for the same person, or a launch that names no one', async () => {
+    const begin = jest.fn().mockResolvedValue(undefined);
+    await expect(startLogin({ ...input(launchQuery(`${VIEWER}/kheops`)), storage: aliceTab() }, begin)).resolves.toEqual({ kind: 'redirecting' });
+    const noHint = `?iss=${encodeURIComponent(ISSUER)}&target_link_uri=${encodeURIComponent(`${VIEWER}/kheops`)}`;
+    await expect(startLogin({ ...input(noHint), storage: aliceTab() }, begin)).resolves.toEqual({ kind: 'redirecting' });
+    expect(begin).toHaveBeenCalledTimes(2);
+  });
+
+  it('refuses a hostile launch before asking anything', async () => {
+    const outcome = await startLogin({ ...input(launchQuery('https://evil.example/kheops').replace('alice', 'bob')), storage: aliceTab() }, jest.fn());
+    expect(outcome).toMatchObject({ kind: 'refused', failure: { code: 'foreign_target' } });
+  });
+});
+
+describe('renderQuestion', () => {
+  const question = { kind: 'different-user' as const, signedInAs: 'Alice Martin', requestedAs: '<img src=x onerror=alert(1)>', issuerName: 'KHEOPS' };
+
+  it('shows the question as text with a continue and a cancel button, each answering once', () => {
+    const onContinue = jest.fn();
+    const onCancel = jest.fn();
+    renderQuestion(document, describeQuestion(question), { onContinue, onCancel });
+    const frame = document.querySelector('[data-kheops-auth-status="confirm"]');
+    expect(frame?.textContent).toContain('You are signed in as Alice Martin. KHEOPS asks to open a study as <img src=x onerror=alert(1)>.');
+    expect(document.querySelector('img')).toBeNull();
+    const continueButton = document.querySelector<HTMLButtonElement>('[data-kheops-auth-action="continue"]');
+    expect(continueButton?.textContent).toBe('Continue as <img src=x onerror=alert(1)>');
+    continueButton?.click();
+    continueButton?.click();
+    document.querySelector<HTMLButtonElement>('[data-kheops-auth-action="cancel"]')?.click();
+    expect(onContinue).toHaveBeenCalledTimes(1);
+    expect(onCancel).not.toHaveBeenCalled();
+  });
+
+  it('says that nothing changed after a cancel with nowhere to return to', () => {
+    renderUnchanged(document, describeUnchanged(question));
+    expect(document.querySelector('[data-kheops-auth-status="unchanged"]')?.textContent).toContain('Nothing was changed');
   });
 });
 

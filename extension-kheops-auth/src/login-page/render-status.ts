@@ -1,45 +1,92 @@
+import type { QuestionView, UnchangedView } from '../launch/launch-conflict';
 import type { FailureView } from '../routes/describe-failure';
 
 /** The title the in-viewer login route shows over a refusal (routes/LoginRoute.tsx). */
 export const REFUSED_TITLE = 'This launch was refused';
 
+type Status = 'refused' | 'confirm' | 'unchanged';
+
 /**
- * Replaces the page's content with the refusal, in plain DOM with the same text and data attributes
- * as routes/StatusPage.tsx, so deployers and tests find the same reason codes whichever login page
- * answered. Text only (textContent): the message may quote attacker-controlled launch parameters.
+ * Replaces the page's content with a card, in plain DOM with the same text and data attributes as
+ * routes/StatusPage.tsx, so deployers and tests find the same reason codes and buttons whichever
+ * login page answered. Text only (textContent): messages may quote attacker-controlled launch parameters.
  */
-export function renderRefusal(document: Document, failure: FailureView): HTMLElement {
-  const element = <K extends keyof HTMLElementTagNameMap>(tag: K, text?: string): HTMLElementTagNameMap[K] => {
+function renderCard(document: Document, status: Status, title: string, fill: (card: HTMLElement, element: ElementMaker) => void): HTMLElement {
+  const element: ElementMaker = (tag, text) => {
     const node = document.createElement(tag);
     if (text !== undefined) node.textContent = text;
     return node;
   };
   const frame = element('div');
   frame.className = 'kheops-auth-frame';
-  frame.setAttribute('data-kheops-auth-status', 'refused');
-  frame.setAttribute('role', 'alert');
+  frame.setAttribute('data-kheops-auth-status', status);
+  frame.setAttribute('role', status === 'refused' ? 'alert' : 'status');
   const card = element('div');
   card.className = 'kheops-auth-card';
   frame.append(card);
-
-  card.append(element('h1', REFUSED_TITLE));
-  const message = element('p', failure.message);
-  message.className = 'kheops-auth-message';
-  message.setAttribute('data-kheops-auth-message', '');
-  card.append(message);
-  if (failure.hint) {
-    const hint = element('p', failure.hint);
-    hint.className = 'kheops-auth-hint';
-    card.append(hint);
-  }
-  const reason = element('p', 'Reason code: ');
-  reason.className = 'kheops-auth-reason';
-  const code = element('code', failure.code);
-  code.setAttribute('data-kheops-auth-code', failure.code);
-  reason.append(code);
-  card.append(reason);
-
+  card.append(element('h1', title));
+  fill(card, element);
   document.body.replaceChildren(frame);
-  document.title = REFUSED_TITLE;
+  document.title = title;
   return frame;
+}
+
+type ElementMaker = <K extends keyof HTMLElementTagNameMap>(tag: K, text?: string) => HTMLElementTagNameMap[K];
+
+function message(card: HTMLElement, element: ElementMaker, text: string): void {
+  const paragraph = element('p', text);
+  paragraph.className = 'kheops-auth-message';
+  paragraph.setAttribute('data-kheops-auth-message', '');
+  card.append(paragraph);
+}
+
+export function renderRefusal(document: Document, failure: FailureView): HTMLElement {
+  return renderCard(document, 'refused', REFUSED_TITLE, (card, element) => {
+    message(card, element, failure.message);
+    if (failure.hint) {
+      const hint = element('p', failure.hint);
+      hint.className = 'kheops-auth-hint';
+      card.append(hint);
+    }
+    const reason = element('p', 'Reason code: ');
+    reason.className = 'kheops-auth-reason';
+    const code = element('code', failure.code);
+    code.setAttribute('data-kheops-auth-code', failure.code);
+    reason.append(code);
+    card.append(reason);
+  });
+}
+
+export interface QuestionHandlers {
+  onContinue(): void;
+  onCancel(): void;
+}
+
+/** Asks before a launch replaces the tab's session; each button answers once (no double submission). */
+export function renderQuestion(document: Document, view: QuestionView, handlers: QuestionHandlers): HTMLElement {
+  return renderCard(document, 'confirm', view.title, (card, element) => {
+    message(card, element, view.message);
+    const actions = element('div');
+    actions.className = 'kheops-auth-actions';
+    const buttons: HTMLButtonElement[] = [];
+    const button = (label: string, action: 'continue' | 'cancel', handler: () => void) => {
+      const node = element('button', label);
+      node.type = 'button';
+      node.setAttribute('data-kheops-auth-action', action);
+      node.addEventListener('click', () => {
+        buttons.forEach(each => (each.disabled = true));
+        handler();
+      });
+      buttons.push(node);
+      actions.append(node);
+    };
+    button(view.continueLabel, 'continue', handlers.onContinue);
+    button(view.cancelLabel, 'cancel', handlers.onCancel);
+    card.append(actions);
+  });
+}
+
+/** After a cancelled launch with no viewer page to return to. */
+export function renderUnchanged(document: Document, view: UnchangedView): HTMLElement {
+  return renderCard(document, 'unchanged', view.title, (card, element) => message(card, element, view.message));
 }

@@ -3,10 +3,13 @@ import type { KheopsAuthConfig } from '../config/types';
 import { formatProblems, validateConfig } from '../config/validate';
 import { KheopsAuthError } from '../errors';
 import { APP_CONFIG_KEY } from '../id';
+import { launchConflict, type DifferentUserQuestion } from '../launch/launch-conflict';
 import { parseThirdPartyLogin } from '../launch/third-party-login';
 import type { OidcLaunch } from '../launch/types';
 import { describeFailure, type FailureView } from '../routes/describe-failure';
 import { KheopsSession } from '../session/kheops-session';
+import { readTabUser } from '../session/tab-user';
+import { readViewerPage } from '../session/viewer-page';
 
 /** What the page knows when it starts: the app config (window.config), its own URL, and the tab's storage. */
 export interface LoginPageInput {
@@ -16,12 +19,21 @@ export interface LoginPageInput {
   /** `location.origin`: the viewer's origin, which `target_link_uri` must be on. */
   origin: string;
   storage: Storage;
+  /** Epoch milliseconds (Date.now), to tell a live session from an expired one. */
+  now?: () => number;
 }
 
 /** Sends the browser to the provider; injectable so tests need no network and no oidc-client-ts. */
 export type BeginSignIn = (config: KheopsAuthConfig, launch: OidcLaunch, input: LoginPageInput) => Promise<void>;
 
-export type LoginPageOutcome = { kind: 'redirecting' } | { kind: 'refused'; failure: FailureView };
+/** Where the tab goes when the person cancels a launch: back to its viewer page, or nowhere ("nothing was changed"). */
+export type CancelOutcome = { kind: 'return'; page: string } | { kind: 'unchanged' };
+
+export type LoginPageOutcome =
+  | { kind: 'redirecting' }
+  | { kind: 'refused'; failure: FailureView }
+  /** The launch would replace the tab's session with someone else's: ask first. Nothing has left the page yet. */
+  | { kind: 'confirm'; question: DifferentUserQuestion; proceed(): Promise<LoginPageOutcome>; cancel(): CancelOutcome };
 
 /** The hint the in-viewer login route shows for a launch it refuses (routes/LoginRoute.tsx). */
 export const LAUNCH_REFUSED_HINT = 'Open the study again from KHEOPS. If this keeps happening, tell your administrator.';
@@ -77,10 +89,23 @@ export async function startLogin(input: LoginPageInput, begin: BeginSignIn = beg
   if (launch.kind === 'refusal') {
     return { kind: 'refused', failure: { code: launch.code, message: launch.message, hint: LAUNCH_REFUSED_HINT } };
   }
-  try {
-    await begin(config, launch, input);
-    return { kind: 'redirecting' };
-  } catch (error) {
-    return { kind: 'refused', failure: describeFailure(error) };
-  }
+  const proceed = async (): Promise<LoginPageOutcome> => {
+    try {
+      await begin(config, launch, input);
+      return { kind: 'redirecting' };
+    } catch (error) {
+      return { kind: 'refused', failure: describeFailure(error) };
+    }
+  };
+  const question = launchConflict(readTabUser(input.storage, config.issuers, (input.now ?? Date.now)()), launch);
+  if (!question) return proceed();
+  return {
+    kind: 'confirm',
+    question,
+    proceed,
+    cancel: () => {
+      const page = readViewerPage(input.storage, input.origin, config.allowedTargetPaths);
+      return page ? { kind: 'return', page } : { kind: 'unchanged' };
+    },
+  };
 }

@@ -2,13 +2,18 @@ import React from 'react';
 
 export interface ReauthenticationPromptProps {
   issuerName: string;
-  /** Opens the sign-in popup; must run from the click itself, or browsers block the popup. */
-  signIn(): Promise<void>;
+  /**
+   * Opens the sign-in popup; must run from the click itself, or browsers block the popup. Settles when
+   * the sign-in is done (or failed); `onWindowClosed` hears when the window looks closed meanwhile.
+   */
+  signIn(onWindowClosed?: () => void): Promise<void>;
   /** False for a session that came with the launch URL (viewer link, report provider): it cannot sign in again. */
   renewable?: boolean;
 }
 
 type PromptState = { phase: 'idle' } | { phase: 'signing-in' } | { phase: 'failed'; message: string };
+
+const WINDOW_CLOSED = 'The sign-in window was closed. Your work is still here: sign in again when you are ready.';
 
 /**
  * Shown over the viewer, which stays as it is underneath: nothing is reloaded, no measurement is lost,
@@ -20,14 +25,12 @@ export class ReauthenticationPrompt extends React.Component<ReauthenticationProm
 
   private readonly onClick = (): void => {
     this.setState({ phase: 'signing-in' });
-    this.props.signIn().catch((error: unknown) => {
+    // A closed window ends nothing: a window cut off by COOP looks closed just before it answers, and a
+    // new click opens another window for the same sign-in.
+    const onWindowClosed = () => this.setState({ phase: 'failed', message: WINDOW_CLOSED });
+    this.props.signIn(onWindowClosed).catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
-      this.setState({
-        phase: 'failed',
-        message: /closed|cancel/i.test(message)
-          ? 'The sign-in window was closed. Your work is still here: sign in again when you are ready.'
-          : `The sign-in did not succeed (${message}). Your work is still here: try again.`,
-      });
+      this.setState({ phase: 'failed', message: `The sign-in did not succeed (${message}). Your work is still here: try again.` });
     });
   };
 

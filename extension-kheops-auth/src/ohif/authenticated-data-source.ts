@@ -1,4 +1,5 @@
 import { describeDataset, serializeDataset, type PendingSaveStore } from '../session/pending-saves';
+import { withLiveAuthorization } from './live-authorization';
 import { callWithRecovery, type RecoveringSession } from './request-retry';
 
 /** OHIF's own DICOMweb data source, which this one wraps rather than re-implements. */
@@ -43,6 +44,7 @@ const RECOVERING_CALLS = [
   ['query', 'series', 'search'],
   ['query', 'instances', 'search'],
   ['retrieve', 'series', 'metadata'],
+  ['retrieve', 'bulkDataURI'],
   ['store', 'dicom'],
 ] as const;
 
@@ -62,7 +64,9 @@ function wrapAt(instance: Record<string, unknown>, path: readonly string[], wrap
 /**
  * OHIF has no answer to a 401 but a full-page sign-in that throws away unsaved measurements. This
  * data source is OHIF's DICOMweb one with its server calls retried after a renewal, or held until
- * the person signs in again; a report is stored only with a freshly checked token.
+ * the person signs in again; a report is stored only with a freshly checked token. Its header values
+ * are read when each request is sent, so bulk data fetched through the functions OHIF attaches to
+ * instance metadata carries the current token too (live-authorization.ts).
  */
 export function createAuthenticatedDataSourceModule(session: () => AuthenticatedSession | undefined) {
   return [
@@ -74,7 +78,7 @@ export function createAuthenticatedDataSourceModule(session: () => Authenticated
         if (!ohif) {
           throw new Error(`${OHIF_DICOMWEB_NAMESPACE} is not registered; @ohif/extension-default must be loaded.`);
         }
-        const instance = ohif.createDataSource(configuration, servicesManager, extensionManager) as Record<string, unknown>;
+        const instance = ohif.createDataSource(configuration, withLiveAuthorization(servicesManager), extensionManager) as Record<string, unknown>;
         for (const path of RECOVERING_CALLS) {
           wrapAt(instance, path, (original, owner) => {
             const isStore = path[0] === 'store';

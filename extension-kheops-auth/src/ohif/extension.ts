@@ -17,6 +17,9 @@ import { browserPendingSaveStore } from '../session/pending-saves';
 import { offerPendingSaves } from './pending-save-offer';
 import { captureLegacyLaunch, completeLegacyLaunch, kheopsReturnUri, refuseCapturedLaunch, windowBrowser } from './legacy-launch';
 import { announceStaticSessionHealth, enterStaticSession } from './static-session-notices';
+import { guardUnsavedWork, type MeasurementServiceLike } from './unsaved-work-guard';
+import { rememberViewerPage } from '../session/viewer-page';
+import { enterSessionBadge, type BadgeServices } from './viewer-session-badge';
 
 export interface PreRegistrationArgs {
   servicesManager: {
@@ -62,7 +65,7 @@ async function preRegistration(args: PreRegistrationArgs): Promise<void> {
   const reauthentication = new Reauthentication(
     services.uiModalService,
     () => session.signedInUser()?.issuer.displayName ?? 'KHEOPS',
-    () => session.signInAgain(),
+    onWindowClosed => session.signInAgain(window, onWindowClosed),
     () => session.canSignInAgain(),
   );
   // The sign-in prompt itself opens when a request needs a token; opened here it would replace
@@ -128,9 +131,16 @@ function onModeEnter({
   extensionManager,
 }: {
   commandsManager: CommandsManagerLike;
-  servicesManager: { services: NoticeServices & { uiModalService: ModalServiceLike; uiNotificationService: NotificationServiceLike } };
+  servicesManager: {
+    services: NoticeServices & BadgeServices & { uiModalService: ModalServiceLike; uiNotificationService: NotificationServiceLike; measurementService?: MeasurementServiceLike };
+  };
   extensionManager: ExtensionManagerWithDataSource;
 }): void {
+  // Where a launch this tab's person cancels comes back to (login-page/, routes/LoginRoute.tsx).
+  rememberViewerPage(window.sessionStorage, window.location);
+  leaveUnsavedWorkGuard?.();
+  const { measurementService } = servicesManager.services;
+  leaveUnsavedWorkGuard = measurementService ? guardUnsavedWork(measurementService, commandsManager, window) : undefined;
   offerWaitingReports(servicesManager.services, extensionManager);
   if (!guardStoreCommand(commandsManager, currentStorePermission)) {
     console.warn('[kheops-auth] OHIF has no createStoreFunction command; saving is not checked against the granted scopes.');
@@ -143,18 +153,27 @@ function onModeEnter({
     ? enterStaticSession(runtime.session, servicesManager.services.uiNotificationService, kheopsReturnUri(), {
         now: () => Date.now(),
         timers: { set: (callback, delay) => setTimeout(callback, delay), clear: handle => clearTimeout(handle as ReturnType<typeof setTimeout>) },
-        document: typeof document === 'undefined' ? undefined : document,
       })
     : undefined;
+  leaveSessionBadge?.();
+  leaveSessionBadge = runtime.ready ? enterSessionBadge(runtime.session, servicesManager.services, kheopsReturnUri()) : undefined;
 }
+
+let leaveSessionBadge: (() => void) | undefined;
 
 let leaveStaticSession: (() => void) | undefined;
 
+let leaveUnsavedWorkGuard: (() => void) | undefined;
+
 function onModeExit(): void {
+  leaveUnsavedWorkGuard?.();
+  leaveUnsavedWorkGuard = undefined;
   stopWatchingRequestedSeries?.();
   stopWatchingRequestedSeries = undefined;
   leaveStaticSession?.();
   leaveStaticSession = undefined;
+  leaveSessionBadge?.();
+  leaveSessionBadge = undefined;
 }
 
 function getCustomizationModule() {

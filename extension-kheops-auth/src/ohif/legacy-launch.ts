@@ -100,7 +100,8 @@ export async function completeLegacyLaunch(
       message: 'A token in the address ("token" parameter) is not accepted: it would replace your KHEOPS session.',
     });
   }
-  const launch = kind === 'viewer-link' ? parseViewerLink(captured.search, config, Math.floor(browser.now() / 1000)) : parseReportProviderLaunch(captured, config);
+  const nowSeconds = Math.floor(browser.now() / 1000);
+  const launch = kind === 'viewer-link' ? parseViewerLink(captured.search, config, nowSeconds) : parseReportProviderLaunch(captured, config, nowSeconds);
   if (launch.kind === 'refusal') return refused(browser, launch);
 
   let studyUids = launch.studyUids;

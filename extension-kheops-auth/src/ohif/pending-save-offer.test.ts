@@ -1,5 +1,7 @@
+import dcmjs from 'dcmjs';
 import { MemoryPendingSaveStore, deserializeDataset, serializeDataset } from '../session/pending-saves';
 import { offerPendingSaves } from './pending-save-offer';
+import type { SavedFile } from './save-file';
 
 function setup() {
   const store = new MemoryPendingSaveStore();
@@ -46,4 +48,20 @@ test('datasets survive storage with their binary values, and lose only what cann
   expect([...new Uint8Array(restored.Value)]).toEqual([1, 2, 255]);
   expect(new Float32Array(restored.nested[0]!.Floats)[0]).toBe(1.5);
   expect(restored.helper).toBeUndefined();
+});
+
+test('a waiting report can be downloaded as a DICOM file, and stays waiting', async () => {
+  const { store, shown, modal, notifications, send } = setup();
+  const report = { SOPClassUID: '1.2.840.10008.5.1.4.1.1.88.34', SOPInstanceUID: '2.25.42', StudyInstanceUID: '1.2', Modality: 'SR', SeriesDescription: 'Lesion' };
+  await store.put({ id: 'alice|2.25.42', user: 'alice', studyInstanceUID: '1.2', createdAt: 1, dataset: serializeDataset(report) });
+  const saved: SavedFile[] = [];
+  await offerPendingSaves({ store, user: 'alice', studyInstanceUID: '1.2', modal, notifications, send, saveFile: file => void saved.push(file) });
+  const names = await (shown[0]!.contentProps!.download as () => Promise<string[]>)();
+  expect(names).toEqual(['Lesion_2.25.42.dcm']);
+  expect(saved.map(file => file.name)).toEqual(names);
+  const decoded = dcmjs.data.DicomMetaDictionary.naturalizeDataset(dcmjs.data.DicomMessage.readFile(saved[0]!.bytes).dict);
+  expect(decoded.SOPInstanceUID).toBe('2.25.42');
+  expect(await store.listFor('alice', '1.2')).toHaveLength(1);
+  expect(send).not.toHaveBeenCalled();
+  expect(modal.hide).not.toHaveBeenCalled();
 });

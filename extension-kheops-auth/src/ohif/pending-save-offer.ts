@@ -1,6 +1,7 @@
 import { deserializeDataset, type PendingSaveStore } from '../session/pending-saves';
 import { PendingSavePrompt } from './PendingSavePrompt';
 import type { ModalServiceLike } from './reauthentication';
+import type { SaveFile } from './save-file';
 import type { NotificationServiceLike } from './session-notices';
 
 export interface PendingSaveOffer {
@@ -11,6 +12,8 @@ export interface PendingSaveOffer {
   notifications: NotificationServiceLike;
   /** Sends one dataset through the active data source (with its renewal and sign-in recovery). */
   send(dataset: unknown): Promise<void>;
+  /** Where "Download as .dcm" puts the files; the browser's downloads by default. */
+  saveFile?: SaveFile;
 }
 
 /** When the study opens, offers to send the reports that were still waiting when a tab was closed. */
@@ -35,6 +38,15 @@ export async function offerPendingSaves(offer: PendingSaveOffer): Promise<void> 
       discard: async () => {
         for (const save of saves) await offer.store.remove(save.id);
         offer.modal.hide();
+      },
+      // A copy for the person to keep or send another way; the reports stay waiting until sent or discarded.
+      // The download code (with dcmjs) is fetched only now.
+      download: async () => {
+        const { downloadReports } = await import('./report-download');
+        return downloadReports(
+          saves.map(save => deserializeDataset(save.dataset)),
+          offer.saveFile,
+        );
       },
     },
     shouldCloseOnEsc: false,

@@ -16,7 +16,8 @@ export class Reauthentication {
   constructor(
     private readonly modal: ModalServiceLike,
     private readonly issuerName: () => string,
-    private readonly signInAgain: () => Promise<void>,
+    /** Opens a sign-in popup (from the click); `onWindowClosed` hears when that window looks closed. */
+    private readonly signInAgain: (onWindowClosed?: () => void) => Promise<void>,
     /** False when the session came with a launch URL: nobody can sign in again, only relaunch from KHEOPS. */
     private readonly canSignInAgain: () => boolean = () => true,
   ) {}
@@ -33,8 +34,8 @@ export class Reauthentication {
   }
 
   private showPrompt(): void {
-    const signIn = async (): Promise<void> => {
-      await this.signInAgain();
+    const signIn = async (onWindowClosed?: () => void): Promise<void> => {
+      await this.signInAgain(onWindowClosed);
       this.modal.hide();
       const pending = this.pending;
       this.pending = undefined;

@@ -66,30 +66,6 @@ export function announceStaticSessionHealth(notifications: NotificationServiceLi
   });
 }
 
-/** A plain link in the corner of the viewer back to KHEOPS (report-provider launches); returns a remover. */
-export function showReturnLink(document: Document, returnUri: string): () => void {
-  const link = document.createElement('a');
-  link.href = returnUri;
-  link.textContent = 'Return to KHEOPS';
-  link.rel = 'noopener noreferrer';
-  link.setAttribute('data-kheops-auth-return', '');
-  Object.assign(link.style, {
-    position: 'fixed',
-    right: '12px',
-    bottom: '12px',
-    zIndex: '1000',
-    padding: '6px 12px',
-    borderRadius: '6px',
-    background: '#5acce6',
-    color: '#090c29',
-    fontWeight: '600',
-    font: '600 13px Inter, system-ui, sans-serif',
-    textDecoration: 'none',
-  });
-  document.body.appendChild(link);
-  return () => link.remove();
-}
-
 export interface StaticSessionView {
   canSignInAgain(): boolean;
   signedInUser(): { expiresAt: number | undefined } | undefined;
@@ -99,14 +75,14 @@ let announcedExpiry: number | undefined;
 
 /**
  * The mode-enter part for a session that cannot be renewed: the "N min left" notice (once per
- * launch), the warning before the end, and the "Return to KHEOPS" link when the launch gave one.
+ * launch) and the warning before the end. (The "Return to KHEOPS" link is in the session badge.)
  * Returns what to undo on mode exit; nothing for an ordinary sign-in.
  */
 export function enterStaticSession(
   session: StaticSessionView,
   notifications: NotificationServiceLike,
   returnUri: string | undefined,
-  environment: { now(): number; timers: TimerApi; document: Document | undefined },
+  environment: { now(): number; timers: TimerApi },
 ): () => void {
   const expiresAt = session.signedInUser()?.expiresAt;
   if (session.canSignInAgain() || expiresAt === undefined) return () => undefined;
@@ -116,6 +92,5 @@ export function enterStaticSession(
     const now = environment.now();
     undo.push(announceStaticSession(notifications, { expiresAtMs: expiresAt * 1000, receivedAtMs: now, now: environment.now, timers: environment.timers, returnUri }));
   }
-  if (returnUri && environment.document) undo.push(showReturnLink(environment.document, returnUri));
   return () => undo.forEach(step => step());
 }

@@ -10,14 +10,14 @@ export class PopupCallbackRoute extends React.Component<Record<string, unknown>,
   override state: PopupState = { phase: 'working' };
 
   override componentDidMount(): void {
-    void this.complete();
+    this.complete();
   }
 
-  private async complete(): Promise<void> {
+  private complete(): void {
     const runtime = getRuntime();
     try {
       if (!runtime.ready) throw runtime.problem;
-      await runtime.session.completePopupCallback(window.location.href);
+      runtime.session.completePopupCallback(window.location.href);
     } catch (error) {
       const failure = describeFailure(error);
       console.warn(`[kheops-auth] popup sign-in failed (${failure.code}): ${failure.message}`);

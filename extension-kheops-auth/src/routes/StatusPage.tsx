@@ -1,11 +1,20 @@
 import React from 'react';
 
+/** A button under the message; `action` names it for tests and deployers (`data-kheops-auth-action`). */
+export interface StatusAction {
+  label: string;
+  action: 'continue' | 'cancel';
+  onClick(): void;
+}
+
 export interface StatusPageProps {
   title: string;
   message: string;
   hint?: string | undefined;
   code?: string | undefined;
-  tone: 'working' | 'refused';
+  /** `confirm` asks a question (with `actions`); `unchanged` says a cancelled launch changed nothing. */
+  tone: 'working' | 'refused' | 'confirm' | 'unchanged';
+  actions?: StatusAction[] | undefined;
 }
 
 const frame: React.CSSProperties = {
@@ -17,6 +26,17 @@ const frame: React.CSSProperties = {
   color: '#e6ecf5',
   fontFamily: 'Inter, system-ui, sans-serif',
 };
+const button: React.CSSProperties = {
+  font: 'inherit',
+  fontWeight: 600,
+  padding: '0.5rem 1.1rem',
+  borderRadius: '0.5rem',
+  border: '1px solid #5acce6',
+  background: '#5acce6',
+  color: '#090c29',
+  cursor: 'pointer',
+};
+const secondaryButton: React.CSSProperties = { ...button, background: 'transparent', color: '#e6ecf5', borderColor: '#7d8aa3' };
 const card: React.CSSProperties = {
   maxWidth: '36rem',
   padding: '2rem 2.5rem',
@@ -30,7 +50,7 @@ const card: React.CSSProperties = {
  * The one screen the sign-in routes show: a plain function component with no hooks, so it renders
  * under OHIF's React whichever React copy created the elements. Text only: nothing here is HTML.
  */
-export function StatusPage({ title, message, hint, code, tone }: StatusPageProps): React.ReactElement {
+export function StatusPage({ title, message, hint, code, tone, actions }: StatusPageProps): React.ReactElement {
   return (
     <div style={frame} data-kheops-auth-status={tone} role={tone === 'refused' ? 'alert' : 'status'}>
       <div style={card}>
@@ -43,6 +63,15 @@ export function StatusPage({ title, message, hint, code, tone }: StatusPageProps
           <p style={{ margin: 0, fontSize: '0.8rem', color: '#7d8aa3' }}>
             Reason code: <code data-kheops-auth-code={code}>{code}</code>
           </p>
+        ) : null}
+        {actions && actions.length > 0 ? (
+          <div style={{ display: 'flex', gap: '0.75rem', marginTop: '1.25rem' }}>
+            {actions.map(({ label, action, onClick }) => (
+              <button key={action} type="button" style={action === 'cancel' ? secondaryButton : button} data-kheops-auth-action={action} onClick={onClick}>
+                {label}
+              </button>
+            ))}
+          </div>
         ) : null}
       </div>
     </div>

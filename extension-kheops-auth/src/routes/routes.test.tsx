@@ -2,7 +2,7 @@
  * @jest-environment jsdom
  */
 import React from 'react';
-import { render, screen, waitFor } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { KheopsAuthError } from '../errors';
 import { setRuntime } from '../ohif/runtime';
 import { requireValidConfig } from '../config/validate';
@@ -46,6 +46,8 @@ describe('LoginRoute', () => {
     expect(container.textContent).toContain('<img src=x onerror=alert(1)>');
     expect(beginSignIn).not.toHaveBeenCalled();
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('unknown_issuer'));
+    // The refused launch's parameters left the address bar.
+    expect(window.location.pathname + window.location.search).toBe('/kheops/login');
   });
 
   it('shows the configuration problem when the extension could not start', async () => {
@@ -54,6 +56,58 @@ describe('LoginRoute', () => {
     const { container } = render(<LoginRoute />);
     await screen.findByText(/must list at least one trusted issuer/);
     expect(container.querySelector('[data-kheops-auth-code="configuration_invalid"]')).not.toBeNull();
+  });
+});
+
+describe('LoginRoute in a tab where someone is signed in', () => {
+  const launchAsBob = () => {
+    const target = `${window.location.origin}/kheops?StudyInstanceUIDs=9.8.7`;
+    window.history.replaceState(null, '', `/kheops/login?iss=${encodeURIComponent(ISSUER)}&login_hint=bob&target_link_uri=${encodeURIComponent(target)}`);
+  };
+  beforeEach(() => {
+    window.sessionStorage.setItem(
+      `kheops-auth.user.user:${ISSUER}:ohif-viewer`,
+      JSON.stringify({ access_token: 'secret', profile: { sub: 'alice', preferred_username: 'alice', name: 'Alice Martin' } }),
+    );
+  });
+  afterEach(() => window.sessionStorage.clear());
+
+  it('asks before signing in someone else, and continues when told to', async () => {
+    const beginSignIn = jest.fn().mockResolvedValue(undefined);
+    useSession({ beginSignIn });
+    launchAsBob();
+    const { container } = render(<LoginRoute />);
+    await screen.findByText('You are signed in as Alice Martin. KHEOPS asks to open a study as bob.');
+    expect(container.querySelector('[data-kheops-auth-status="confirm"]')).not.toBeNull();
+    expect(beginSignIn).not.toHaveBeenCalled();
+    fireEvent.click(container.querySelector('[data-kheops-auth-action="continue"]')!);
+    await waitFor(() => expect(beginSignIn).toHaveBeenCalledTimes(1));
+    expect(beginSignIn.mock.calls[0][0]).toMatchObject({ loginHint: 'bob', target: '/kheops?StudyInstanceUIDs=9.8.7' });
+  });
+
+  it('on cancel, returns to the viewer page the tab showed without a document load', async () => {
+    const beginSignIn = jest.fn();
+    useSession({ beginSignIn });
+    window.sessionStorage.setItem('kheops-auth.viewer-page', '/kheops?StudyInstanceUIDs=1.2.3');
+    launchAsBob();
+    const popstate = jest.fn();
+    window.addEventListener('popstate', popstate);
+    const { container } = render(<LoginRoute />);
+    await screen.findByText('Cancel');
+    fireEvent.click(container.querySelector('[data-kheops-auth-action="cancel"]')!);
+    expect(window.location.pathname + window.location.search).toBe('/kheops?StudyInstanceUIDs=1.2.3');
+    expect(popstate).toHaveBeenCalled();
+    expect(beginSignIn).not.toHaveBeenCalled();
+    window.removeEventListener('popstate', popstate);
+  });
+
+  it('on cancel with no viewer page to return to, says that nothing changed', async () => {
+    useSession({ beginSignIn: jest.fn() });
+    launchAsBob();
+    const { container } = render(<LoginRoute />);
+    fireEvent.click(await screen.findByText('Cancel'));
+    await screen.findByText('Nothing was changed');
+    expect(container.querySelector('[data-kheops-auth-status="unchanged"]')).not.toBeNull();
   });
 });
 

@@ -4,10 +4,10 @@
  * (from the history, a log, another tab) is refused before any code reaches the token endpoint again.
  * Only the network (fetch) and the page's navigation are replaced.
  */
-import type { UserManager } from 'oidc-client-ts';
 import { ISSUER, VIEWER, testConfig } from '../__tests__/fixtures';
 import { MemoryStorage } from '../__tests__/memory-storage';
 import { KheopsSession, type SessionServices } from './kheops-session';
+import { MemorySessionChannel } from './session-channel';
 import { MemoryTokenStore } from './shared-token-store';
 import { STATE_PREFIX } from './storage-keys';
 import { inProcessLock } from './web-lock';
@@ -75,13 +75,14 @@ function harness(): Harness {
     withLock: inProcessLock,
     timers: { set: () => undefined, clear: () => undefined },
     now: () => Date.now(),
+    channel: new MemorySessionChannel(),
   };
   const session = new KheopsSession(testConfig(), { viewerOrigin: VIEWER, storage }, services);
 
   const begin = async (): Promise<string> => {
     const before = new Set(Object.keys(storageKeys(storage)));
     // The redirect never "returns" (the page would unload); the state is stored before it is attempted.
-    void session.beginSignIn({ kind: 'oidc', issuer: testConfig().issuers[0]!, loginHint: 'alice', target: '/kheops?StudyInstanceUIDs=1.2.3' });
+    void session.beginSignIn({ kind: 'oidc', issuer: testConfig().issuers[0]!, loginHint: 'alice', target: '/kheops?StudyInstanceUIDs=1.2.3' }, () => undefined);
     const deadline = Date.now() + 5_000;
     for (;;) {
       const added = Object.keys(storageKeys(storage)).filter(key => key.startsWith(STATE_PREFIX) && !before.has(key));
@@ -94,21 +95,8 @@ function harness(): Harness {
       await new Promise(resolve => setTimeout(resolve, 5));
     }
   };
-  sessions.push(session);
   return { session, storage, tokenRequests, begin };
 }
-
-const sessions: KheopsSession[] = [];
-afterEach(() => {
-  // oidc-client-ts arms its access-token expiry timers (setInterval) once a user is loaded; stop them,
-  // or they keep jest running after the tests.
-  for (const session of sessions.splice(0)) {
-    for (const manager of (session as unknown as { managers: Map<string, UserManager> }).managers.values()) {
-      manager.stopSilentRenew();
-      manager.events.unload();
-    }
-  }
-});
 
 function storageKeys(storage: Storage): Record<string, true> {
   const keys: Record<string, true> = {};
@@ -117,16 +105,7 @@ function storageKeys(storage: Storage): Record<string, true> {
 }
 
 const originalFetch = globalThis.fetch;
-beforeAll(() => {
-  // oidc-client-ts navigates with window.location.assign and waits for "pageshow"; a node test has no page.
-  const location = { href: `${VIEWER}/kheops/login`, origin: VIEWER, assign: jest.fn(), replace: jest.fn() };
-  const fakeWindow = { location, addEventListener: jest.fn(), removeEventListener: jest.fn(), stop: jest.fn() } as Record<string, unknown>;
-  fakeWindow.self = fakeWindow;
-  fakeWindow.top = fakeWindow;
-  (globalThis as unknown as { window: unknown }).window = fakeWindow;
-});
 afterAll(() => {
-  delete (globalThis as unknown as { window?: unknown }).window;
   globalThis.fetch = originalFetch;
 });
 

@@ -2,36 +2,28 @@ import { ISSUER, VIEWER, testConfig } from '../__tests__/fixtures';
 import { MemoryStorage } from '../__tests__/memory-storage';
 import { STATE_PREFIX } from './storage-keys';
 
-// Stub oidc-client-ts's UserManager at the module boundary; keep its real storage classes.
-const signinRedirect = jest.fn();
-const signinRedirectCallback = jest.fn();
-const removeUser = jest.fn();
-const getUser = jest.fn();
-const storeUser = jest.fn();
-const signinSilent = jest.fn();
-jest.mock('oidc-client-ts', () => {
-  const actual = jest.requireActual('oidc-client-ts');
+// Stub the protocol client (oidc-client-ts) at the module boundary; keep the real state store.
+const signInRequest = jest.fn();
+const completeSignIn = jest.fn();
+const refresh = jest.fn();
+const revoke = jest.fn();
+jest.mock('./issuer-client', () => {
+  const actual = jest.requireActual('./issuer-client');
   return {
     ...actual,
-    UserManager: jest.fn().mockImplementation(() => ({
-      signinRedirect,
-      signinRedirectCallback,
-      removeUser,
-      getUser,
-      storeUser,
-      signinSilent,
-      events: { addUserLoaded: jest.fn() },
-    })),
+    IssuerClient: jest.fn().mockImplementation(() => ({ signInRequest, completeSignIn, refresh, revoke })),
   };
 });
 
 import { User } from 'oidc-client-ts';
 import { KheopsSession, type SessionServices } from './kheops-session';
+import { MemorySessionChannel } from './session-channel';
 import { MemoryTokenStore } from './shared-token-store';
+import { tabUserKey } from './tab-user-store';
 import { inProcessLock } from './web-lock';
 
-function services(): SessionServices {
-  return { store: new MemoryTokenStore(), withLock: inProcessLock, timers: { set: () => undefined, clear: () => undefined }, now: () => Date.now() };
+function services(store = new MemoryTokenStore()): SessionServices {
+  return { store, withLock: inProcessLock, timers: { set: () => undefined, clear: () => undefined }, now: () => Date.now(), channel: new MemorySessionChannel() };
 }
 
 function setup() {
@@ -60,7 +52,7 @@ beforeEach(() => {
 describe('KheopsSession.completeSignIn', () => {
   it('completes a sign-in and returns the stored target', async () => {
     const { session, storage } = setup();
-    signinRedirectCallback.mockResolvedValue(user({}));
+    completeSignIn.mockResolvedValue(user({}));
     const result = await session.completeSignIn(`${VIEWER}/kheops/callback?code=c&state=abc&iss=${encodeURIComponent(ISSUER)}`);
     expect(result.target).toBe('/kheops?StudyInstanceUIDs=1.2.3');
     expect(result.user.name).toBe('Alice Martin');
@@ -72,7 +64,7 @@ describe('KheopsSession.completeSignIn', () => {
     const { session } = setup();
     await expect(session.completeSignIn(`${VIEWER}/kheops/callback?code=c&state=forged`)).rejects.toMatchObject({ code: 'unknown_state' });
     await expect(session.completeSignIn(`${VIEWER}/kheops/callback?code=c`)).rejects.toMatchObject({ code: 'unknown_state' });
-    expect(signinRedirectCallback).not.toHaveBeenCalled();
+    expect(completeSignIn).not.toHaveBeenCalled();
     expect(session.authorizationHeader()).toBeUndefined();
   });
 
@@ -81,7 +73,7 @@ describe('KheopsSession.completeSignIn', () => {
     await expect(session.completeSignIn(`${VIEWER}/kheops/callback?code=c&state=abc&iss=https%3A%2F%2Fevil.example`)).rejects.toMatchObject({
       code: 'issuer_mismatch',
     });
-    expect(signinRedirectCallback).not.toHaveBeenCalled();
+    expect(completeSignIn).not.toHaveBeenCalled();
   });
 
   it('shows the provider error as text', async () => {
@@ -93,29 +85,32 @@ describe('KheopsSession.completeSignIn', () => {
 
   it('refuses an ID token from another issuer or for another client', async () => {
     const { session } = setup();
-    signinRedirectCallback.mockResolvedValue(user({ iss: 'https://evil.example' }));
+    completeSignIn.mockResolvedValue(user({ iss: 'https://evil.example' }));
     await expect(session.completeSignIn(`${VIEWER}/kheops/callback?code=c&state=abc`)).rejects.toMatchObject({ code: 'issuer_mismatch' });
-    expect(removeUser).toHaveBeenCalled();
+    expect(session.authorizationHeader()).toBeUndefined();
 
     const second = setup();
-    signinRedirectCallback.mockResolvedValue(user({ aud: ['someone-else'] }));
+    completeSignIn.mockResolvedValue(user({ aud: ['someone-else'] }));
     await expect(second.session.completeSignIn(`${VIEWER}/kheops/callback?code=c&state=abc`)).rejects.toMatchObject({ code: 'audience_mismatch' });
     expect(second.session.authorizationHeader()).toBeUndefined();
   });
 
   it('wraps library failures in a coded error', async () => {
     const { session } = setup();
-    signinRedirectCallback.mockRejectedValue(new Error('invalid_grant'));
+    completeSignIn.mockRejectedValue(new Error('invalid_grant'));
     await expect(session.completeSignIn(`${VIEWER}/kheops/callback?code=c&state=abc`)).rejects.toMatchObject({ code: 'sign_in_failed' });
   });
 });
 
 describe('KheopsSession.beginSignIn', () => {
-  it('passes the login hint and keeps the target in the stored state', async () => {
+  it('passes the login hint and the target to the sign-in request, and goes to its URL', async () => {
     const { session } = setup();
     const config = testConfig();
-    await session.beginSignIn({ kind: 'oidc', issuer: config.issuers[0]!, loginHint: 'alice', target: '/kheops?x=1' });
-    expect(signinRedirect).toHaveBeenCalledWith({ state: { target: '/kheops?x=1' }, login_hint: 'alice' });
+    signInRequest.mockResolvedValue({ url: `${ISSUER}/auth?state=s1`, state: 's1' });
+    const navigate = jest.fn();
+    await session.beginSignIn({ kind: 'oidc', issuer: config.issuers[0]!, loginHint: 'alice', target: '/kheops?x=1' }, navigate);
+    expect(signInRequest).toHaveBeenCalledWith({ target: '/kheops?x=1', loginHint: 'alice', returnTo: 'tab' });
+    expect(navigate).toHaveBeenCalledWith(`${ISSUER}/auth?state=s1`);
   });
 });
 
@@ -123,7 +118,7 @@ describe('KheopsSession.restore', () => {
   it('picks up the user this tab already signed in', async () => {
     const { session, storage } = setup();
     storage.setItem('kheops-auth.active-issuer', ISSUER);
-    getUser.mockResolvedValue(user({}));
+    storage.setItem(tabUserKey({ issuer: ISSUER, clientId: 'ohif-viewer' }), user({}).toStorageString());
     await session.restore();
     expect(session.signedInUser()?.name).toBe('Alice Martin');
   });
@@ -136,29 +131,77 @@ describe('token responses that must never be used', () => {
     ['no lifetime', { expires_at: undefined }, 'invalid_token_response'],
   ])('refuses a sign-in with %s', async (_name, overrides, code) => {
     const { session } = setup();
-    signinRedirectCallback.mockResolvedValue(user({}, overrides));
+    completeSignIn.mockResolvedValue(user({}, overrides));
     await expect(session.completeSignIn(`${VIEWER}/kheops/callback?code=c&state=abc`)).rejects.toMatchObject({ code });
     expect(session.authorizationHeader()).toBeUndefined();
-    expect(removeUser).toHaveBeenCalled();
   });
 
   it('refuses a renewal whose ID token names another issuer and never uses what it brought', async () => {
     const { session } = setup();
-    signinRedirectCallback.mockResolvedValue(user({}));
+    completeSignIn.mockResolvedValue(user({}));
     await session.completeSignIn(`${VIEWER}/kheops/callback?code=c&state=abc`);
-    signinSilent.mockResolvedValue(user({ iss: 'https://evil.example' }, { access_token: 'forged' }));
+    refresh.mockResolvedValue(user({ iss: 'https://evil.example' }, { access_token: 'forged' }));
     await expect(session.renewNow()).rejects.toMatchObject({ code: 'issuer_mismatch' });
     expect(session.authorizationHeader()).toEqual({ Authorization: 'Bearer the-access-token' });
     expect(session.health()).toBe('ended');
   });
 
   it('uses a checked renewal at once', async () => {
-    const { session } = setup();
-    signinRedirectCallback.mockResolvedValue(user({}));
+    const { session, storage } = setup();
+    completeSignIn.mockResolvedValue(user({}));
     await session.completeSignIn(`${VIEWER}/kheops/callback?code=c&state=abc`);
-    signinSilent.mockResolvedValue(user({}, { access_token: 'renewed' }));
+    refresh.mockResolvedValue(user({}, { access_token: 'renewed' }));
     await session.renewNow();
     expect(session.authorizationHeader()).toEqual({ Authorization: 'Bearer renewed' });
-    expect(storeUser).toHaveBeenCalled();
+    expect(JSON.parse(storage.getItem(tabUserKey({ issuer: ISSUER, clientId: 'ohif-viewer' })) ?? '{}')).toMatchObject({ access_token: 'renewed' });
+  });
+});
+
+describe('KheopsSession.signOut', () => {
+  async function signedIn(store = new MemoryTokenStore()) {
+    const storage = new MemoryStorage();
+    storage.setItem(`${STATE_PREFIX}abc`, JSON.stringify({ id: 'abc', authority: ISSUER, client_id: 'ohif-viewer' }));
+    const session = new KheopsSession(testConfig(), { viewerOrigin: VIEWER, storage }, services(store));
+    completeSignIn.mockResolvedValue(user({}));
+    await session.completeSignIn(`${VIEWER}/kheops/callback?code=c&state=abc`);
+    return { session, storage };
+  }
+
+  it('forgets the tokens in this tab and in the shared store, and revokes the newest ones', async () => {
+    const store = new MemoryTokenStore();
+    const { session, storage } = await signedIn(store);
+    revoke.mockResolvedValue(true);
+    const signedOut = jest.fn();
+    session.onSignOut(signedOut);
+    await expect(session.signOut()).resolves.toBe(true);
+    expect(session.authorizationHeader()).toBeUndefined();
+    expect(session.health()).toBe('signed-out');
+    expect(await store.read(`${ISSUER}|alice`)).toBeUndefined();
+    expect(storage.getItem(tabUserKey({ issuer: ISSUER, clientId: 'ohif-viewer' }))).toBeNull();
+    expect(storage.getItem('kheops-auth.active-issuer')).toBeNull();
+    expect(revoke).toHaveBeenCalledWith(expect.objectContaining({ refresh_token: 'the-refresh-token' }));
+    expect(signedOut).toHaveBeenCalledWith('here');
+  });
+
+  it('takes every other tab of the same person with it', async () => {
+    const store = new MemoryTokenStore();
+    const first = await signedIn(store);
+    const second = await signedIn(store);
+    const followed = jest.fn();
+    second.session.onSignOut(followed);
+    revoke.mockResolvedValue(true);
+    await first.session.signOut();
+    expect(followed).toHaveBeenCalledWith('elsewhere');
+    expect(second.session.authorizationHeader()).toBeUndefined();
+    expect(second.storage.getItem(tabUserKey({ issuer: ISSUER, clientId: 'ohif-viewer' }))).toBeNull();
+  });
+
+  it('still forgets the tokens when the provider does not confirm the revocation', async () => {
+    const store = new MemoryTokenStore();
+    const { session } = await signedIn(store);
+    revoke.mockRejectedValue(Object.assign(new Error('KHEOPS did not confirm the end of the session'), { code: 'sign_out_incomplete' }));
+    await expect(session.signOut()).rejects.toMatchObject({ code: 'sign_out_incomplete' });
+    expect(session.authorizationHeader()).toBeUndefined();
+    expect(await store.read(`${ISSUER}|alice`)).toBeUndefined();
   });
 });

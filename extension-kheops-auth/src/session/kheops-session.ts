@@ -1,8 +1,11 @@
-import type { User, UserManager } from 'oidc-client-ts';
+import type { User } from 'oidc-client-ts';
 import type { KheopsAuthConfig, TrustedIssuer } from '../config/types';
 import { KheopsAuthError } from '../errors';
 import type { OidcLaunch } from '../launch/types';
-import { createUserManager, stateStore, type BrowserEnvironment, type SignInState } from './issuer-client';
+import { IssuerClient, stateStore, type BrowserEnvironment, type SignInState } from './issuer-client';
+import { openSignInPopup, PopupResponseListener, returnToOpener, watchClosed } from './popup-sign-in';
+import { browserSessionChannel, type SessionChannel } from './session-channel';
+import { loadTabUser, removeTabUser, saveTabUser } from './tab-user-store';
 import { browserTokenStore, type SharedTokenStore } from './shared-token-store';
 import { ACTIVE_ISSUER_KEY } from './storage-keys';
 import { checkTokens } from './token-checks';
@@ -19,6 +22,7 @@ export interface SessionServices {
   withLock: WithLock;
   timers: TimerApi;
   now(): number;
+  channel: SessionChannel;
 }
 
 export function browserSessionServices(): SessionServices {
@@ -27,10 +31,14 @@ export function browserSessionServices(): SessionServices {
     withLock: browserLock(),
     timers: { set: (callback, delay) => setTimeout(callback, delay), clear: handle => clearTimeout(handle as ReturnType<typeof setTimeout>) },
     now: () => Date.now(),
+    channel: browserSessionChannel(),
   };
 }
 
 export type HealthListener = (health: SessionHealth, error?: unknown) => void;
+
+/** `here`: this tab signed out; `elsewhere`: another tab did, and this one followed. */
+export type SignOutListener = (where: 'here' | 'elsewhere') => void;
 
 export interface SignedInUser {
   /** The provider's stable identifier for the person (`sub`). */
@@ -47,31 +55,35 @@ export interface SignedInUser {
  * Knows nothing of React or OHIF.
  */
 export class KheopsSession {
-  private readonly managers = new Map<string, UserManager>();
+  private readonly clients = new Map<string, IssuerClient>();
   private current: { issuer: TrustedIssuer; keeper: Keeper } | undefined;
+  /** Who this tab's session belonged to after a sign-out, so that "Sign in again" signs in the same person. */
+  private previous: { issuer: TrustedIssuer; loginHint: string; subject: string } | undefined;
   private readonly healthListeners = new Set<HealthListener>();
+  private readonly signOutListeners = new Set<SignOutListener>();
+  /** The popup sign-in under way, shared by every window opened for it. */
+  private reauthentication: { listener: PopupResponseListener; done: Promise<void> } | undefined;
 
   constructor(
     private readonly config: KheopsAuthConfig,
     private readonly environment: BrowserEnvironment,
     private readonly services: SessionServices = browserSessionServices(),
-  ) {}
+  ) {
+    services.channel.onSignOut(key => this.followSignOut(key));
+  }
 
-  private manager(issuer: TrustedIssuer): UserManager {
-    let manager = this.managers.get(issuer.issuer);
-    if (!manager) {
-      manager = createUserManager(issuer, this.config.routes, this.environment);
-      this.managers.set(issuer.issuer, manager);
+  private client(issuer: TrustedIssuer): IssuerClient {
+    let client = this.clients.get(issuer.issuer);
+    if (!client) {
+      client = new IssuerClient(issuer, this.config.routes, this.environment);
+      this.clients.set(issuer.issuer, client);
     }
-    return manager;
+    return client;
   }
 
   /** Renews through oidc-client-ts from `base` (the newest tokens any tab holds), then checks what came back. */
   private async refreshWith(issuer: TrustedIssuer, base: User): Promise<User> {
-    const manager = this.manager(issuer);
-    await manager.storeUser(base);
-    const next = await manager.signinSilent();
-    if (!next) throw new KheopsAuthError('invalid_token_response', `${issuer.displayName} returned no tokens.`);
+    const next = await this.client(issuer).refresh(base);
     checkTokens(next, issuer);
     return next;
   }
@@ -84,7 +96,7 @@ export class KheopsSession {
       {
         ...this.services,
         refresh: base => this.refreshWith(issuer, base),
-        onTokens: next => void this.manager(issuer).storeUser(next),
+        onTokens: next => saveTabUser(this.environment.storage, issuer, next),
         onHealth: (health, error) => this.healthListeners.forEach(listener => listener(health, error)),
       },
       `${issuer.issuer}|${user.profile.sub}`,
@@ -92,6 +104,8 @@ export class KheopsSession {
       receivedAt,
     );
     this.current = { issuer, keeper };
+    saveTabUser(this.environment.storage, issuer, user);
+    this.environment.storage.setItem(ACTIVE_ISSUER_KEY, issuer.issuer);
     await keeper.start();
   }
 
@@ -106,7 +120,7 @@ export class KheopsSession {
     const active = this.environment.storage.getItem(ACTIVE_ISSUER_KEY);
     const issuer = this.config.issuers.find(candidate => candidate.issuer === active);
     if (!issuer) return;
-    const user = await this.manager(issuer).getUser();
+    const user = loadTabUser(this.environment.storage, issuer);
     if (!user) return;
     // The original arrival time is unknown after a reload; counting from the expiry keeps renewals early.
     await this.keep(issuer, user, this.services.now() - 1000 * Math.max(0, user.expires_in ?? 0));
@@ -161,12 +175,9 @@ export class KheopsSession {
   }
 
   /** Sends the browser to the provider: code flow with PKCE, the validated target in the stored state. */
-  async beginSignIn(launch: OidcLaunch): Promise<void> {
-    const state: SignInState = { target: launch.target };
-    await this.manager(launch.issuer).signinRedirect({
-      state,
-      ...(launch.loginHint ? { login_hint: launch.loginHint } : {}),
-    });
+  async beginSignIn(launch: OidcLaunch, navigate: (url: string) => void = url => window.location.assign(url)): Promise<void> {
+    const request = await this.client(launch.issuer).signInRequest({ target: launch.target, loginHint: launch.loginHint, returnTo: 'tab' });
+    navigate(request.url);
   }
 
   /** The issuer of the sign-in this tab started, found from the stored state the response names. */
@@ -188,45 +199,131 @@ export class KheopsSession {
     return { stateId, issuer };
   }
 
-  /**
-   * Signs the same person in again in a popup, for a session that can no longer be renewed: the page,
-   * its measurements and any request waiting for a token stay as they are.
-   */
-  async signInAgain(): Promise<void> {
+  /** The person this tab's session belongs to (or belonged to, before a sign-out). */
+  private identity(): { issuer: TrustedIssuer; loginHint: string; subject: string } | undefined {
     const current = this.current;
-    if (!current) throw new KheopsAuthError('no_session', 'No one is signed in to KHEOPS in this tab.');
-    if (current.keeper instanceof StaticTokenKeeper) throw notRenewable();
-    const { issuer } = current;
+    if (!current) return this.previous;
     const profile = current.keeper.current().profile;
-    const receivedAt = this.services.now();
-    const user = await this.manager(issuer).signinPopup({
-      login_hint: profile.preferred_username ?? profile.sub,
-      popupWindowFeatures: { width: 520, height: 640 },
-    });
-    checkTokens(user, issuer);
-    if (user.profile.sub !== profile.sub) {
-      throw new KheopsAuthError('sign_in_failed', `You signed in as ${user.profile.preferred_username ?? user.profile.sub}, but this page belongs to ${profile.preferred_username ?? profile.sub}. Sign in as ${profile.preferred_username ?? profile.sub} to keep working here.`);
+    return { issuer: current.issuer, loginHint: profile.preferred_username ?? profile.sub, subject: profile.sub };
+  }
+
+  /**
+   * Signs the same person in again in a popup, for a session that can no longer be renewed (or that
+   * was signed out): the page, its measurements and any request waiting for a token stay as they are.
+   * Must be called from a click: the popup opens before anything asynchronous runs. Calling it again
+   * while a sign-in is under way opens another window; whichever answers first signs the person in.
+   * `onWindowClosed` hears when this call's window looks closed, so the page can offer to try again.
+   */
+  async signInAgain(view?: Window, onWindowClosed?: () => void): Promise<void> {
+    if (this.current?.keeper instanceof StaticTokenKeeper) throw notRenewable();
+    const identity = this.identity();
+    if (!identity) throw new KheopsAuthError('no_session', 'No one is signed in to KHEOPS in this tab.');
+    view ??= window;
+    const popup = openSignInPopup(view);
+    const attempt = (this.reauthentication ??= this.startReauthentication(view, identity));
+    const stopWatching = watchClosed(view, popup, () => onWindowClosed?.());
+    try {
+      const target = view.location.pathname + view.location.search;
+      const request = await this.client(identity.issuer).signInRequest({ target, loginHint: identity.loginHint, returnTo: 'popup' });
+      attempt.listener.expect(request.state);
+      popup.location.replace(request.url);
+      popup.focus();
+      await attempt.done;
+    } catch (error) {
+      popup.close();
+      throw error;
+    } finally {
+      stopWatching();
     }
-    await this.keep(issuer, user, receivedAt);
+  }
+
+  private startReauthentication(view: Window, identity: { issuer: TrustedIssuer; loginHint: string; subject: string }): { listener: PopupResponseListener; done: Promise<void> } {
+    const listener = new PopupResponseListener(view);
+    const done = listener.response
+      .then(async callbackUrl => {
+        const receivedAt = this.services.now();
+        const { issuer, user } = await this.exchange(callbackUrl);
+        if (user.profile.sub !== identity.subject) {
+          const name = user.profile.preferred_username ?? user.profile.sub;
+          throw new KheopsAuthError(
+            'sign_in_failed',
+            `You signed in as ${name}, but this page belongs to ${identity.loginHint}. Sign in as ${identity.loginHint} to keep working here.`,
+          );
+        }
+        this.previous = undefined;
+        await this.keep(issuer, user, receivedAt);
+      })
+      .finally(() => {
+        listener.dispose();
+        this.reauthentication = undefined;
+      });
+    return { listener, done };
+  }
+
+  /** Runs in the popup: hands the provider's response to the viewer page that opened it. */
+  completePopupCallback(callbackUrl: string): void {
+    returnToOpener(callbackUrl, window);
   }
 
   /**
-   * Runs in the popup: posts the response to the page that opened it (same origin only), which checks
-   * the state and exchanges the code. The popup's own sessionStorage is a copy taken before the
-   * sign-in state existed, so nothing is looked up here.
+   * Signs out everywhere: every tab of this origin drops the session at once, the shared record of the
+   * tokens is deleted, and the provider is asked to revoke them. Resolves false when the provider
+   * offers no revocation (the tokens then lapse); rejects when it did not confirm the revocation, after
+   * the viewer has forgotten the tokens all the same.
    */
-  async completePopupCallback(callbackUrl: string): Promise<void> {
-    const issuer = this.config.issuers[0];
-    if (!issuer) throw new KheopsAuthError('configuration_invalid', 'No trusted issuer is configured.');
-    await this.manager(issuer).signinPopupCallback(callbackUrl);
+  async signOut(): Promise<boolean> {
+    const current = this.current;
+    if (!current) return false;
+    const own = current.keeper.current();
+    const key = this.sessionKey(current.issuer, own);
+    this.forgetTab(current.issuer);
+    current.keeper.stop();
+    // KHEOPS's link tokens come with no revocation for the viewer; they lapse at their expiry.
+    if (!(current.keeper instanceof TokenKeeper)) {
+      this.signOutListeners.forEach(listener => listener('here'));
+      return false;
+    }
+    const newest = await current.keeper.forget();
+    this.services.channel.announceSignOut(key);
+    this.signOutListeners.forEach(listener => listener('here'));
+    const client = this.client(current.issuer);
+    // This tab may still hold tokens of its own sign-in while the shared record holds another tab's.
+    const [revoked] = await Promise.all([client.revoke(newest), newest.refresh_token === own.refresh_token ? undefined : client.revoke(own).catch(() => undefined)]);
+    return revoked;
   }
 
-  /**
-   * Completes the sign-in from the callback URL and returns where to go next. The issuer is found
-   * from the stored state (the URL alone is not trusted), and the RFC 9207 `iss` parameter and the
-   * ID token's `iss` and `aud` are checked, which oidc-client-ts does not do.
-   */
-  async completeSignIn(callbackUrl: string): Promise<{ target: string; user: SignedInUser }> {
+  onSignOut(listener: SignOutListener): () => void {
+    this.signOutListeners.add(listener);
+    return () => this.signOutListeners.delete(listener);
+  }
+
+  private sessionKey(issuer: TrustedIssuer, user: User): string {
+    return `${issuer.issuer}|${user.profile.sub}`;
+  }
+
+  /** Another tab signed this person out: this tab stops using and renewing the tokens it holds. */
+  private followSignOut(key: string): void {
+    const current = this.current;
+    if (!current || this.sessionKey(current.issuer, current.keeper.current()) !== key) return;
+    const own = current.keeper.current();
+    this.forgetTab(current.issuer);
+    current.keeper.stop();
+    this.signOutListeners.forEach(listener => listener('elsewhere'));
+    // Tokens of this tab's own sign-in that the shared record no longer held; revoking twice is harmless.
+    if (current.keeper instanceof TokenKeeper) this.client(current.issuer).revoke(own).catch(() => undefined);
+  }
+
+  /** Drops this tab's session and its stored copy; remembers whose it was for a later "Sign in again". */
+  private forgetTab(issuer: TrustedIssuer): void {
+    this.previous = this.identity();
+    this.current = undefined;
+    removeTabUser(this.environment.storage, issuer);
+    clearStaticToken(this.environment.storage);
+    this.environment.storage.removeItem(ACTIVE_ISSUER_KEY);
+  }
+
+  /** Exchanges the code of a callback URL whose state this tab stored; checks the RFC 9207 `iss` and the tokens. */
+  private async exchange(callbackUrl: string): Promise<{ issuer: TrustedIssuer; user: User }> {
     const url = new URL(callbackUrl);
     const { stateId, issuer } = await this.pendingSignIn(url);
     const responseIssuer = url.searchParams.get('iss');
@@ -244,21 +341,25 @@ export class KheopsSession {
         'Open the study again from KHEOPS.',
       );
     }
-
     let user: User;
-    const receivedAt = this.services.now();
     try {
-      user = await this.manager(issuer).signinRedirectCallback(callbackUrl);
+      user = await this.client(issuer).completeSignIn(callbackUrl);
     } catch (cause) {
       throw new KheopsAuthError('sign_in_failed', `The sign-in with ${issuer.displayName} could not be completed: ${(cause as Error).message}`);
     }
-    try {
-      checkTokens(user, issuer);
-    } catch (error) {
-      await this.manager(issuer).removeUser();
-      throw error;
-    }
-    this.environment.storage.setItem(ACTIVE_ISSUER_KEY, issuer.issuer);
+    checkTokens(user, issuer);
+    return { issuer, user };
+  }
+
+  /**
+   * Completes the sign-in from the callback URL and returns where to go next. The issuer is found
+   * from the stored state (the URL alone is not trusted), and the RFC 9207 `iss` parameter and the
+   * ID token's `iss` and `aud` are checked, which oidc-client-ts does not do.
+   */
+  async completeSignIn(callbackUrl: string): Promise<{ target: string; user: SignedInUser }> {
+    const receivedAt = this.services.now();
+    const { issuer, user } = await this.exchange(callbackUrl);
+    this.previous = undefined;
     await this.keep(issuer, user, receivedAt);
     const target = (user.state as SignInState | undefined)?.target ?? this.config.defaultTarget;
     return { target, user: this.describe(issuer, user) };

@@ -1,5 +1,6 @@
 import { testConfig } from '../__tests__/fixtures';
 import { MemoryStorage } from '../__tests__/memory-storage';
+import { MemorySessionChannel } from './session-channel';
 import { KheopsSession, type SessionServices } from './kheops-session';
 import { loadStaticToken, StaticTokenKeeper } from './static-token';
 import type { SessionHealth } from './token-keeper';
@@ -38,6 +39,7 @@ function sessionWith(clock: ReturnType<typeof fakeClock>, storage = new MemorySt
     withLock: async (_name, work) => work(),
     timers: clock.timers,
     now: clock.now,
+    channel: new MemorySessionChannel(),
   };
   return { session: new KheopsSession(testConfig(), { viewerOrigin: 'https://viewer.example.org', storage }, services), storage };
 }

@@ -1,5 +1,6 @@
 import { User } from 'oidc-client-ts';
 import { KheopsAuthError } from '../errors';
+import { STATIC_TOKEN_KEY } from './storage-keys';
 import type { SessionHealth, TimerApi } from './token-keeper';
 
 /**
@@ -19,7 +20,7 @@ export interface StaticToken {
 /** A viewer link says nothing of its lifetime; KHEOPS viewer tokens live 5 h. */
 export const VIEWER_TOKEN_ASSUMED_LIFETIME_SECONDS = 5 * 3600;
 
-const STATIC_KEY = 'kheops-auth.static-token';
+const STATIC_KEY = STATIC_TOKEN_KEY;
 
 export interface StaticTokenRecord extends StaticToken {
   issuer: string;

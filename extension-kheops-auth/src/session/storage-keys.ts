@@ -6,3 +6,7 @@
 export const STATE_PREFIX = 'kheops-auth.state.';
 export const USER_PREFIX = 'kheops-auth.user.';
 export const ACTIVE_ISSUER_KEY = 'kheops-auth.active-issuer';
+/** A token KHEOPS put in a launch URL (viewer link, report provider): see static-token.ts. */
+export const STATIC_TOKEN_KEY = 'kheops-auth.static-token';
+/** The viewer page (path and query) this tab last showed, where a cancelled launch returns to. */
+export const VIEWER_PAGE_KEY = 'kheops-auth.viewer-page';

@@ -94,6 +94,21 @@ export class TokenKeeper {
     this.settleWaiters({ error: new Error('this session was replaced') });
   }
 
+  /**
+   * Ends the session for every tab: stops renewing and, under the renewal lock (so no tab is halfway
+   * through writing newer tokens), deletes the shared record. Returns the newest tokens, whose refresh
+   * token is the one to revoke.
+   */
+  async forget(): Promise<User> {
+    this.stop();
+    await this.inFlight?.catch(() => undefined);
+    return this.deps.withLock(this.lockName(), async () => {
+      const stored = await this.deps.store.read(this.key);
+      await this.deps.store.remove(this.key);
+      return stored && stored.expiresAt >= (this.user.expires_at ?? 0) ? User.fromStorageString(stored.user) : this.user;
+    });
+  }
+
   /** Resolves with a token that is not due for renewal, renewing it first if needed. */
   ensureFresh(): Promise<User> {
     if (!this.isDue() && this.health === 'active') return Promise.resolve(this.user);

@@ -132,6 +132,7 @@ export function createProvider({ issuer, dicomWebRoot, viewerOrigin, settings, s
   const provider = new Provider(issuer, configuration);
   advertiseDicomWebScopes(provider);
   cacheDiscovery(provider);
+  answerRevocationWithoutBody(provider);
   return provider;
 }
 
@@ -188,6 +189,19 @@ function advertiseDicomWebScopes(provider: Provider): void {
  * keep it a few minutes saves the callback a round trip to the provider (docs/performance.md).
  */
 export const DISCOVERY_CACHE_CONTROL = 'public, max-age=300';
+
+/**
+ * oidc-provider answers a revocation with an empty `text/plain` body; Keycloak (KHEOPS's provider)
+ * answers with no body and no Content-Type. oidc-client-ts 3.5 rejects the former ("Invalid response
+ * Content-Type") although RFC 7009 §2.2 tells clients to ignore the body, so the viewer could not
+ * tell a confirmed sign-out from a failed one. The stand-in answers as Keycloak does.
+ */
+function answerRevocationWithoutBody(provider: Provider): void {
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.oidc?.route === 'revocation' && ctx.status === 200 && ctx.body === '') ctx.remove('Content-Type');
+  });
+}
 
 function cacheDiscovery(provider: Provider): void {
   provider.use(async (ctx, next) => {

@@ -1,0 +1,18 @@
+import { showSessionBadge, type BadgeSession } from './session-badge';
+
+/** The OHIF service whose measurements signing out asks about. */
+export interface BadgeServices {
+  measurementService?: { getMeasurements(): unknown[] };
+}
+
+/** The session badge in the viewer page, with the browser's clock and timers; returns its remover. */
+export function enterSessionBadge(session: BadgeSession, services: BadgeServices, returnUri: string | undefined): () => void {
+  if (typeof document === 'undefined') return () => undefined;
+  return showSessionBadge(session, {
+    document,
+    now: () => Date.now(),
+    timers: { set: (callback, delay) => setTimeout(callback, delay), clear: handle => clearTimeout(handle as ReturnType<typeof setTimeout>) },
+    returnUri,
+    measurementCount: () => services.measurementService?.getMeasurements().length ?? 0,
+  });
+}

@@ -1,0 +1,193 @@
+import { readFileSync } from 'node:fs';
+import dcmjs from 'dcmjs';
+import { artifactPath, useBrowser } from './support/browser';
+import { exactArrayBuffer } from '../fixtures/dicom-file';
+import { clearGatewayLog, gatewayLog } from './support/gateway-log';
+import { clickedCtSeries, launchFromStudyPage, openClinicianPage, waitForFirstViewportSeries } from './support/launch';
+import { acceptTracking, drawLength, measurements, saveReport, until } from './support/measurements';
+import { readSr } from './support/sr';
+import { revokeUser, setTokenLifetimes } from './support/standin-controls';
+import { stackInfo } from './support/stack-info';
+import { launchByThirdPartyLogin } from './support/third-party-login';
+import { waitForRenderedFirstViewport } from './support/viewer';
+
+const stack = stackInfo();
+const browser = useBrowser();
+
+test('signed-in user is shown and the waiting report can be downloaded', async () => {
+  const { study, series } = clickedCtSeries(stack);
+  const { context, page, consoleLines } = await openClinicianPage(browser);
+  const reportName = `Report to download ${Date.now()}`;
+  try {
+    await launchFromStudyPage(page, stack, series.seriesInstanceUID);
+    await waitForFirstViewportSeries(page, series.seriesInstanceUID);
+    await waitForRenderedFirstViewport(page);
+
+    // Who is signed in, with which provider, and a way to sign out: always on screen.
+    const badge = page.locator('[data-kheops-auth-session="signed-in"]');
+    await badge.waitFor({ timeout: 30_000 });
+    await expect(page.locator('[data-kheops-auth-user]').textContent()).resolves.toBe('Alice Martin');
+    await expect(badge.textContent()).resolves.toContain('KHEOPS (local stand-in)');
+    expect(await page.locator('[data-kheops-auth-action="sign-out"]').isVisible()).toBe(true);
+    await page.screenshot({ path: artifactPath('session-badge.png') });
+
+    // A save that waits for a sign-in (the grant was revoked), and the tab closed meanwhile.
+    const drawnMm = await drawLength(page);
+    await acceptTracking(page);
+    await until('the length measurement', async () => ((await measurements(page)).length === 1 ? true : undefined));
+    await revokeUser(stack, 'alice');
+    await saveReport(page, reportName);
+    await page.locator('[data-kheops-auth-reauthenticate]').waitFor({ timeout: 60_000 });
+    await page.close();
+
+    // Reopened: the offer of the waiting report, and its download as a DICOM file.
+    const again = await context.newPage();
+    again.on('console', message => consoleLines.push(`${message.type()}: ${message.text()}`));
+    await launchByThirdPartyLogin(again, stack, { studyInstanceUID: study.studyInstanceUID, seriesInstanceUID: series.seriesInstanceUID });
+    await again.locator('[data-kheops-auth-pending-save]').waitFor({ timeout: 90_000 });
+    const [download] = await Promise.all([again.waitForEvent('download', { timeout: 60_000 }), again.locator('[data-kheops-auth-action="download-pending"]').click()]);
+    expect(download.suggestedFilename()).toMatch(/^Report_to_download_\d+_[\d.]+\.dcm$/);
+    const file = await download.path();
+    const bytes = exactArrayBuffer(readFileSync(file));
+    const part10 = dcmjs.data.DicomMessage.readFile(bytes);
+    const meta = dcmjs.data.DicomMetaDictionary.naturalizeDataset(part10.meta);
+    const report = dcmjs.data.DicomMetaDictionary.naturalizeDataset(part10.dict);
+    expect(report.Modality).toBe('SR');
+    expect(report.StudyInstanceUID).toBe(study.studyInstanceUID);
+    expect(report.SeriesDescription).toBe(reportName);
+    expect(meta.MediaStorageSOPInstanceUID).toBe(report.SOPInstanceUID);
+    expect(download.suggestedFilename()).toContain(String(report.SOPInstanceUID));
+    const { findings } = readSr(report);
+    expect(findings.filter(finding => finding.name === 'Length').map(finding => Math.round(finding.value))).toEqual([Math.round(drawnMm)]);
+    // Downloading keeps it waiting; the clinician then discards it here.
+    await again.locator('[data-kheops-auth-downloaded]').waitFor({ timeout: 30_000 });
+    await again.screenshot({ path: artifactPath('pending-save-downloaded.png') });
+    await again.locator('[data-kheops-auth-action="discard-pending"]').click();
+    await again.locator('[data-kheops-auth-pending-save]').waitFor({ state: 'detached', timeout: 30_000 });
+    // The badge is there in the reopened tab too.
+    await expect(again.locator('[data-kheops-auth-user]').textContent()).resolves.toBe('Alice Martin');
+  } catch (error) {
+    console.log(consoleLines.filter(line => line.includes('kheops-auth')).join('\n'));
+    throw error;
+  } finally {
+    await context.close();
+  }
+});
+
+test('bulk data fetched after a renewal carries the current token', async () => {
+  const { series } = clickedCtSeries(stack);
+  await setTokenLifetimes(stack, { accessTokenTtl: 10 });
+  const { context, page, consoleLines } = await openClinicianPage(browser);
+  try {
+    await launchFromStudyPage(page, stack, series.seriesInstanceUID);
+    await waitForFirstViewportSeries(page, series.seriesInstanceUID);
+    await waitForRenderedFirstViewport(page);
+    // OHIF attached retrieveBulkData to each BulkDataURI value of the metadata it loaded (PixelData here).
+    // (The study may also hold SR series of earlier tests, whose instances have no pixel data.)
+    const bulkDataURI = await page.evaluate(() => {
+      const services = (window as unknown as { services: Record<string, any> }).services;
+      const instances = services.displaySetService.getActiveDisplaySets().flatMap((set: any) => set.instances ?? []);
+      const instance = instances.find((candidate: any) => typeof candidate?.PixelData?.retrieveBulkData === 'function');
+      return instance?.PixelData.BulkDataURI as string | undefined;
+    });
+    expect(bulkDataURI).toContain('/api/studies/');
+
+    // Past the lifetime of the token that was current when the metadata came: it has been renewed.
+    await page.waitForTimeout(15_000);
+    await clearGatewayLog(stack);
+    const received = await page.evaluate(async uri => {
+      const services = (window as unknown as { services: Record<string, any> }).services;
+      const instances = services.displaySetService.getActiveDisplaySets().flatMap((set: any) => set.instances ?? []);
+      const instance = instances.find((candidate: any) => candidate?.PixelData?.BulkDataURI === uri);
+      const value = await instance.PixelData.retrieveBulkData();
+      return (value as ArrayBuffer | undefined)?.byteLength ?? 0;
+    }, bulkDataURI);
+    expect(received).toBeGreaterThan(0);
+    const bulk = (await gatewayLog(stack)).filter(entry => entry.method === 'GET' && entry.path.startsWith(new URL(bulkDataURI!).pathname));
+    expect(bulk.length).toBeGreaterThan(0);
+    for (const entry of bulk) expect(entry).toMatchObject({ outcome: 'forwarded', status: 200, sub: 'alice' });
+  } catch (error) {
+    console.log(consoleLines.filter(line => line.includes('kheops-auth')).join('\n'));
+    throw error;
+  } finally {
+    await setTokenLifetimes(stack, { accessTokenTtl: 300 });
+    await context.close();
+  }
+});
+
+test('sign-out ends the session in every tab and at the provider', async () => {
+  const { study, series } = clickedCtSeries(stack);
+  const { context, page, consoleLines } = await openClinicianPage(browser);
+  // The test (not the viewer) notes the tokens as they travel, to try them again after the sign-out.
+  const accessTokens = new Set<string>();
+  const refreshTokens = new Set<string>();
+  context.on('request', request => {
+    const authorization = request.headers().authorization;
+    if (authorization?.startsWith('Bearer ') && request.url().startsWith(stack.dicomWebRoot)) accessTokens.add(authorization.slice(7));
+  });
+  context.on('response', response => {
+    if (response.url() !== `${stack.issuer}/token` || response.request().method() !== 'POST') return;
+    response
+      .json()
+      .then((body: { refresh_token?: string }) => body.refresh_token && refreshTokens.add(body.refresh_token))
+      .catch(() => undefined);
+  });
+  try {
+    await launchFromStudyPage(page, stack, series.seriesInstanceUID);
+    await waitForFirstViewportSeries(page, series.seriesInstanceUID);
+    const second = await context.newPage();
+    await launchByThirdPartyLogin(second, stack, { studyInstanceUID: study.studyInstanceUID, seriesInstanceUID: series.seriesInstanceUID });
+    for (const tab of [page, second]) await tab.locator('[data-kheops-auth-session="signed-in"]').waitFor({ timeout: 60_000 });
+    expect(accessTokens.size).toBeGreaterThan(0);
+    expect(refreshTokens.size).toBeGreaterThan(0);
+
+    // No measurement on the page: nothing to confirm.
+    await page.locator('[data-kheops-auth-action="sign-out"]').click();
+    for (const tab of [page, second]) {
+      await tab.locator('[data-kheops-auth-session="signed-out"]').waitFor({ timeout: 30_000 });
+      const stored = await tab.evaluate(() => Object.keys(window.sessionStorage).filter(key => key.startsWith('kheops-auth.user.') || key === 'kheops-auth.active-issuer'));
+      expect(stored).toEqual([]);
+    }
+    // The provider confirmed the revocation, and the other tab says where the sign-out happened.
+    await expect(page.locator('[data-kheops-auth-detail]').textContent()).resolves.not.toContain('did not confirm');
+    await expect(second.locator('[data-kheops-auth-detail]').textContent()).resolves.toContain('another tab');
+    await page.screenshot({ path: artifactPath('signed-out.png') });
+    // The record the tabs shared is gone from IndexedDB.
+    const records = await page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const open = indexedDB.open('kheops-auth');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const database = open.result;
+            if (!database.objectStoreNames.contains('sessions')) return resolve(0);
+            const count = database.transaction('sessions', 'readonly').objectStore('sessions').count();
+            count.onsuccess = () => resolve(count.result);
+            count.onerror = () => reject(count.error);
+          };
+        }),
+    );
+    expect(records).toBe(0);
+
+    // At the provider: the refresh tokens are dead and the access tokens refused by the DICOMweb server.
+    for (const refreshToken of refreshTokens) {
+      const refreshed = await fetch(`${stack.issuer}/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'ohif-viewer' }),
+      });
+      expect(refreshed.status).toBe(400);
+      await expect(refreshed.json()).resolves.toMatchObject({ error: 'invalid_grant' });
+    }
+    for (const accessToken of accessTokens) {
+      const refused = await fetch(`${stack.dicomWebRoot}/studies`, { headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/dicom+json' } });
+      expect(refused.status).toBe(401);
+    }
+  } catch (error) {
+    await page.screenshot({ path: artifactPath('sign-out.failure.png') }).catch(() => undefined);
+    console.log(consoleLines.filter(line => line.includes('kheops-auth')).join('\n'));
+    throw error;
+  } finally {
+    await context.close();
+  }
+});
