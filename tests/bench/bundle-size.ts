@@ -28,6 +28,8 @@ export async function extensionSizes(repoRoot: string): Promise<{ withReact: num
       define: { 'process.env.NODE_ENV': '"production"' },
       legalComments: 'none',
       external,
+      // As in scripts/bundle-runtime.mjs, what the extension imports with import() is a module of its own.
+      plugins: [{ name: 'lazy-modules', setup: build => build.onResolve({ filter: /.*/ }, args => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined)) }],
       write: false,
       logLevel: 'silent',
     });
