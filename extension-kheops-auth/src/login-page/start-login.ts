@@ -7,7 +7,7 @@ import { launchConflict, type DifferentUserQuestion } from '../launch/launch-con
 import { parseThirdPartyLogin } from '../launch/third-party-login';
 import type { OidcLaunch } from '../launch/types';
 import { describeFailure, type FailureView } from '../routes/describe-failure';
-import { KheopsSession } from '../session/kheops-session';
+import { beginSignIn } from '../session/issuer-client';
 import { readTabUser } from '../session/tab-user';
 import { readViewerPage } from '../session/viewer-page';
 
@@ -42,8 +42,7 @@ export const LAUNCH_REFUSED_HINT = 'Open the study again from KHEOPS. If this ke
  * The same session code as the viewer's: the sign-in state lands in sessionStorage under the
  * extension's prefix, so OHIF's /kheops/callback route completes it.
  */
-const beginWithSession: BeginSignIn = (config, launch, input) =>
-  new KheopsSession(config, { viewerOrigin: input.origin, storage: input.storage }).beginSignIn(launch);
+const beginWithSession: BeginSignIn = (config, launch, input) => beginSignIn(launch, config.routes, { viewerOrigin: input.origin, storage: input.storage });
 
 /**
  * The checks the extension's preRegistration makes before it trusts a configuration: the kheopsAuth

@@ -1,14 +1,6 @@
 import type { KheopsAuthConfig, TrustedIssuer } from '../config/types';
 import type { KheopsAuthErrorCode } from '../errors';
-import {
-  checkReportProviderConfiguration,
-  detectLegacyLaunch,
-  legacyLaunchTarget,
-  parseReportProviderLaunch,
-  parseViewerLink,
-  type CapturedLocation,
-  type LegacyLaunch,
-} from '../launch/legacy-launch';
+import { detectLegacyLaunch, type CapturedLocation, type LegacyLaunch } from '../launch/legacy-launch';
 import type { Refusal } from '../launch/types';
 import { VIEWER_TOKEN_ASSUMED_LIFETIME_SECONDS, type StaticToken } from '../session/static-token';
 
@@ -100,6 +92,8 @@ export async function completeLegacyLaunch(
       message: 'A token in the address ("token" parameter) is not accepted: it would replace your KHEOPS session.',
     });
   }
+  // Fetched only now, after the address bar and history were scrubbed: the request's Referer holds no token.
+  const { checkReportProviderConfiguration, legacyLaunchTarget, parseReportProviderLaunch, parseViewerLink } = await import('./legacy-launch-parsing');
   const nowSeconds = Math.floor(browser.now() / 1000);
   const launch = kind === 'viewer-link' ? parseViewerLink(captured.search, config, nowSeconds) : parseReportProviderLaunch(captured, config, nowSeconds);
   if (launch.kind === 'refusal') return refused(browser, launch);

@@ -1,5 +1,6 @@
 import { OidcClient, User, WebStorageStateStore, type RefreshState } from 'oidc-client-ts';
 import type { KheopsAuthRoutes, TrustedIssuer } from '../config/types';
+import type { OidcLaunch } from '../launch/types';
 import { KheopsAuthError } from '../errors';
 import { STATE_PREFIX } from './storage-keys';
 
@@ -105,4 +106,19 @@ export class IssuerClient {
     }
     return true;
   }
+}
+
+/**
+ * Starts the code flow for a validated launch: a new sign-in state (PKCE verifier, nonce, the target)
+ * in this tab's storage, then the browser goes to the provider. The login page uses it without the
+ * rest of the session code.
+ */
+export async function beginSignIn(
+  launch: OidcLaunch,
+  routes: KheopsAuthRoutes,
+  environment: BrowserEnvironment,
+  navigate: (url: string) => void = url => window.location.assign(url),
+): Promise<void> {
+  const request = await new IssuerClient(launch.issuer, routes, environment).signInRequest({ target: launch.target, loginHint: launch.loginHint, returnTo: 'tab' });
+  navigate(request.url);
 }

@@ -7,10 +7,12 @@ const signInRequest = jest.fn();
 const completeSignIn = jest.fn();
 const refresh = jest.fn();
 const revoke = jest.fn();
+const beginSignIn = jest.fn();
 jest.mock('./issuer-client', () => {
   const actual = jest.requireActual('./issuer-client');
   return {
     ...actual,
+    beginSignIn: (...args: unknown[]) => beginSignIn(...args),
     IssuerClient: jest.fn().mockImplementation(() => ({ signInRequest, completeSignIn, refresh, revoke })),
   };
 });
@@ -103,14 +105,13 @@ describe('KheopsSession.completeSignIn', () => {
 });
 
 describe('KheopsSession.beginSignIn', () => {
-  it('passes the login hint and the target to the sign-in request, and goes to its URL', async () => {
-    const { session } = setup();
+  it('starts the code flow for the launch with this viewer\'s routes and tab storage', async () => {
+    const { session, storage } = setup();
     const config = testConfig();
-    signInRequest.mockResolvedValue({ url: `${ISSUER}/auth?state=s1`, state: 's1' });
+    const launch = { kind: 'oidc' as const, issuer: config.issuers[0]!, loginHint: 'alice', target: '/kheops?x=1' };
     const navigate = jest.fn();
-    await session.beginSignIn({ kind: 'oidc', issuer: config.issuers[0]!, loginHint: 'alice', target: '/kheops?x=1' }, navigate);
-    expect(signInRequest).toHaveBeenCalledWith({ target: '/kheops?x=1', loginHint: 'alice', returnTo: 'tab' });
-    expect(navigate).toHaveBeenCalledWith(`${ISSUER}/auth?state=s1`);
+    await session.beginSignIn(launch, navigate);
+    expect(beginSignIn).toHaveBeenCalledWith(launch, config.routes, { viewerOrigin: VIEWER, storage }, navigate);
   });
 });
 

@@ -2,7 +2,7 @@ import type { User } from 'oidc-client-ts';
 import type { KheopsAuthConfig, TrustedIssuer } from '../config/types';
 import { KheopsAuthError } from '../errors';
 import type { OidcLaunch } from '../launch/types';
-import { IssuerClient, stateStore, type BrowserEnvironment, type SignInState } from './issuer-client';
+import { beginSignIn, IssuerClient, stateStore, type BrowserEnvironment, type SignInState } from './issuer-client';
 import { openSignInPopup, PopupResponseListener, returnToOpener, watchClosed } from './popup-sign-in';
 import { browserSessionChannel, type SessionChannel } from './session-channel';
 import { loadTabUser, removeTabUser, saveTabUser } from './tab-user-store';
@@ -175,10 +175,10 @@ export class KheopsSession {
   }
 
   /** Sends the browser to the provider: code flow with PKCE, the validated target in the stored state. */
-  async beginSignIn(launch: OidcLaunch, navigate: (url: string) => void = url => window.location.assign(url)): Promise<void> {
-    const request = await this.client(launch.issuer).signInRequest({ target: launch.target, loginHint: launch.loginHint, returnTo: 'tab' });
-    navigate(request.url);
+  beginSignIn(launch: OidcLaunch, navigate?: (url: string) => void): Promise<void> {
+    return beginSignIn(launch, this.config.routes, this.environment, navigate);
   }
+
 
   /** The issuer of the sign-in this tab started, found from the stored state the response names. */
   private async pendingSignIn(url: URL): Promise<{ stateId: string; issuer: TrustedIssuer }> {
