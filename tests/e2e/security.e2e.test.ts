@@ -18,6 +18,7 @@ import { inlineScriptHashes, viewerSecurityHeaders } from '../../platform-config
 import { artifactPath, newViewerContext, useBrowser } from './support/browser';
 import { clearGatewayLog, gatewayLog } from './support/gateway-log';
 import { clickedCtSeries, launchFromStudyPage, waitForFirstViewportSeries } from './support/launch';
+import { acceptTracking, drawLength, measurements, saveReport, until } from './support/measurements';
 import { stackInfo, type StackInfo } from './support/stack-info';
 import { waitForRenderedFirstViewport } from './support/viewer';
 
@@ -564,8 +565,11 @@ function monitorTokens(context: BrowserContext) {
     },
     issued,
     requests,
-    /** Checks everything seen so far; `page` is the viewer page whose storage is read. */
-    async verify(page: Page): Promise<void> {
+    /**
+     * Checks everything seen so far; `page` is the viewer page whose storage is read, which holds the
+     * session's three tokens, or none once signed out.
+     */
+    async verify(page: Page, { signedOut = false } = {}): Promise<void> {
       // A renewal may be answered while storage is read; poll (with a deadline) until the tab holds only issued tokens.
       let stored = await readViewerStorage(page);
       let tokens = await issued();
@@ -578,7 +582,7 @@ function monitorTokens(context: BrowserContext) {
       const seen = await requests();
 
       // The session is in sessionStorage (access, refresh and ID token), as chosen, and came from the token endpoint.
-      expect(stored.tokens).toHaveLength(3);
+      expect(stored.tokens).toHaveLength(signedOut ? 0 : 3);
       expect(tokens.all).toEqual(expect.arrayContaining(stored.tokens));
       const bearerValues = seen.flatMap(request => (request.authorization?.startsWith('Bearer ') ? [request.authorization.slice(7)] : []));
       expect(bearerValues.length).toBeGreaterThan(0);
@@ -593,8 +597,8 @@ function monitorTokens(context: BrowserContext) {
       expect(authorized.filter(request => !dicomWeb.test(request.url)).map(request => `${request.method} ${request.url}`)).toEqual([]);
       expect(bearerValues.filter(value => !tokens.accessTokens.includes(value)).map(value => `${value.slice(0, 8)}…`)).toEqual([]);
 
-      // The token endpoint: the viewer is a public client, so no Authorization and no client secret.
-      const tokenCalls = seen.filter(request => request.method === 'POST' && request.url === tokenEndpoint);
+      // The token and revocation endpoints: the viewer is a public client, so no Authorization and no client secret.
+      const tokenCalls = seen.filter(request => request.method === 'POST' && request.url.startsWith(tokenEndpoint));
       expect(tokenCalls.length).toBeGreaterThan(0);
       expect(tokenCalls.filter(request => request.authorization !== undefined || /client_secret/.test(request.postData ?? ''))).toEqual([]);
 
@@ -682,6 +686,47 @@ describe('tokens never leak', () => {
       await monitor.verify(page);
     } catch (error) {
       await page.screenshot({ path: artifactPath('tokens-never-leak-refresh.failure.png') }).catch(() => undefined);
+      throw error;
+    } finally {
+      await context.close();
+      await accessTokenTtl(usualTtl);
+    }
+  });
+
+  test('through a full session (launch, refresh, save, sign-out), tokens go only to the DICOMweb root and the provider', async () => {
+    const { series } = clickedCtSeries(stack);
+    const usualTtl = await accessTokenTtl();
+    await accessTokenTtl(12);
+    const context = await newViewerContext(browser);
+    const monitor = monitorTokens(context);
+    const page = await context.newPage();
+    try {
+      await launchFromStudyPage(page, stack, series.seriesInstanceUID);
+      await waitForFirstViewportSeries(page, series.seriesInstanceUID);
+      await waitForRenderedFirstViewport(page);
+      await until('a refresh', async () =>
+        (await monitor.tokenCalls()).some(call => new URLSearchParams(call.postData ?? '').get('grant_type') === 'refresh_token') ? true : undefined,
+      );
+      await accessTokenTtl(usualTtl);
+
+      await drawLength(page);
+      await acceptTracking(page);
+      await until('the length measurement', async () => ((await measurements(page)).length === 1 ? true : undefined));
+      await saveReport(page, `Token hygiene ${Date.now()}`);
+      await page.getByText('Measurements saved successfully').waitFor({ timeout: 60_000 });
+      const stows = (await monitor.requests()).filter(request => request.method === 'POST' && request.url.startsWith(`${stack.dicomWebRoot}/studies`));
+      expect(stows.length).toBeGreaterThan(0);
+
+      await page.locator('[data-kheops-auth-action="sign-out"]').click();
+      // The saved measurement is no unsaved work: no question, straight to signed out.
+      await page.locator('[data-kheops-auth-session="signed-out"]').waitFor({ timeout: 30_000 });
+      const revocations = (await monitor.requests()).filter(request => request.method === 'POST' && request.url === `${stack.issuer}/token/revocation`);
+      expect(revocations.length).toBeGreaterThanOrEqual(2);
+      // The tokens to revoke travel in the POST body, never in the URL (checked for all requests below).
+      expect(revocations.every(request => new URLSearchParams(request.postData ?? '').has('token'))).toBe(true);
+      await monitor.verify(page, { signedOut: true });
+    } catch (error) {
+      await page.screenshot({ path: artifactPath('tokens-never-leak-full.failure.png') }).catch(() => undefined);
       throw error;
     } finally {
       await context.close();
