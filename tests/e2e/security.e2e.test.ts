@@ -563,6 +563,10 @@ function monitorTokens(context: BrowserContext) {
     async tokenCalls(): Promise<SeenRequest[]> {
       return (await requests()).filter(request => request.method === 'POST' && request.url === tokenEndpoint);
     },
+    /** The refresh-grant calls among them. */
+    async refreshes(): Promise<SeenRequest[]> {
+      return (await this.tokenCalls()).filter(call => new URLSearchParams(call.postData ?? '').get('grant_type') === 'refresh_token');
+    },
     issued,
     requests,
     /**
@@ -620,6 +624,29 @@ function monitorTokens(context: BrowserContext) {
   };
 }
 
+/**
+ * A launch whose first access token lives 12 s (renewed at half its lifetime), so that a refresh
+ * happens within the test; tokens issued afterwards live as usual again, so the tab then settles.
+ * The caller restores `usualTtl` when done, whatever happened.
+ */
+async function launchWithShortTokens(seriesInstanceUID: string) {
+  const usualTtl = await accessTokenTtl();
+  await accessTokenTtl(12);
+  const context = await newViewerContext(browser);
+  const monitor = monitorTokens(context);
+  const page = await context.newPage();
+  try {
+    await launchFromStudyPage(page, stack, seriesInstanceUID);
+    await accessTokenTtl(usualTtl);
+    await waitForFirstViewportSeries(page, seriesInstanceUID);
+  } catch (error) {
+    await context.close();
+    await accessTokenTtl(usualTtl);
+    throw error;
+  }
+  return { context, monitor, page, usualTtl };
+}
+
 /** Sets the stand-in's access-token lifetime for tokens issued from now on (none: just read it); returns the value in force. */
 async function accessTokenTtl(seconds?: number): Promise<number> {
   const response = await fetch(`${stack.standinUrl}/__test/ttl`, {
@@ -652,24 +679,9 @@ describe('tokens never leak', () => {
 
   test('through a token refresh and a reload, the refresh token goes only in the token request body and new tokens stay out of URLs', async () => {
     const { series } = clickedCtSeries(stack);
-    const usualTtl = await accessTokenTtl();
-    // Short access tokens (renewed at half their lifetime), so that a refresh happens within the test.
-    await accessTokenTtl(12);
-    const context = await newViewerContext(browser);
-    const monitor = monitorTokens(context);
-    const page = await context.newPage();
+    const { context, monitor, page, usualTtl } = await launchWithShortTokens(series.seriesInstanceUID);
     try {
-      await launchFromStudyPage(page, stack, series.seriesInstanceUID);
-      // Tokens issued from now on live long again, so the tab settles after the next renewal.
-      await accessTokenTtl(usualTtl);
-      await waitForFirstViewportSeries(page, series.seriesInstanceUID);
-      const deadline = Date.now() + 60_000;
-      const refreshes = async () =>
-        (await monitor.tokenCalls()).filter(call => new URLSearchParams(call.postData ?? '').get('grant_type') === 'refresh_token');
-      while ((await refreshes()).length === 0 && Date.now() < deadline) {
-        await page.waitForTimeout(250);
-      }
-      const [refresh] = await refreshes();
+      const [refresh] = await until('a refresh', async () => ((await monitor.refreshes()).length > 0 ? monitor.refreshes() : undefined));
       expect(refresh).toBeDefined();
       // The refresh token travels in the POST body of the token request, nowhere else.
       expect(new URLSearchParams(refresh?.postData ?? '').get('refresh_token')).toEqual(expect.any(String));
@@ -695,19 +707,10 @@ describe('tokens never leak', () => {
 
   test('through a full session (launch, refresh, save, sign-out), tokens go only to the DICOMweb root and the provider', async () => {
     const { series } = clickedCtSeries(stack);
-    const usualTtl = await accessTokenTtl();
-    await accessTokenTtl(12);
-    const context = await newViewerContext(browser);
-    const monitor = monitorTokens(context);
-    const page = await context.newPage();
+    const { context, monitor, page, usualTtl } = await launchWithShortTokens(series.seriesInstanceUID);
     try {
-      await launchFromStudyPage(page, stack, series.seriesInstanceUID);
-      await waitForFirstViewportSeries(page, series.seriesInstanceUID);
       await waitForRenderedFirstViewport(page);
-      await until('a refresh', async () =>
-        (await monitor.tokenCalls()).some(call => new URLSearchParams(call.postData ?? '').get('grant_type') === 'refresh_token') ? true : undefined,
-      );
-      await accessTokenTtl(usualTtl);
+      await until('a refresh', async () => ((await monitor.refreshes()).length > 0 ? true : undefined));
 
       await drawLength(page);
       await acceptTracking(page);

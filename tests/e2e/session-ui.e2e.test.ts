@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import dcmjs from 'dcmjs';
 import { artifactPath, useBrowser } from './support/browser';
@@ -153,21 +154,7 @@ test('sign-out ends the session in every tab and at the provider', async () => {
     await expect(second.locator('[data-kheops-auth-detail]').textContent()).resolves.toContain('another tab');
     await page.screenshot({ path: artifactPath('signed-out.png') });
     // The record the tabs shared is gone from IndexedDB.
-    const records = await page.evaluate(
-      () =>
-        new Promise<number>((resolve, reject) => {
-          const open = indexedDB.open('kheops-auth');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const database = open.result;
-            if (!database.objectStoreNames.contains('sessions')) return resolve(0);
-            const count = database.transaction('sessions', 'readonly').objectStore('sessions').count();
-            count.onsuccess = () => resolve(count.result);
-            count.onerror = () => reject(count.error);
-          };
-        }),
-    );
-    expect(records).toBe(0);
+    await expect(sharedSessionKeys(page)).resolves.toEqual([]);
 
     // At the provider: the refresh tokens are dead and the access tokens refused by the DICOMweb server.
     for (const refreshToken of refreshTokens) {
@@ -188,6 +175,52 @@ test('sign-out ends the session in every tab and at the provider', async () => {
     console.log(consoleLines.filter(line => line.includes('kheops-auth')).join('\n'));
     throw error;
   } finally {
+    await context.close();
+  }
+});
+
+/** The sessions whose tokens the browser keeps for the viewer's tabs (IndexedDB keys `<issuer>|<sub>`). */
+function sharedSessionKeys(page: Page): Promise<string[]> {
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((resolve, reject) => {
+        const open = indexedDB.open('kheops-auth');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const database = open.result;
+          if (!database.objectStoreNames.contains('sessions')) return resolve([]);
+          const keys = database.transaction('sessions', 'readonly').objectStore('sessions').getAllKeys();
+          keys.onsuccess = () => resolve(keys.result.map(String));
+          keys.onerror = () => reject(keys.error);
+        };
+      }),
+  );
+}
+
+test('tokens left by closed tabs are deleted when a viewer page starts', async () => {
+  const { series } = clickedCtSeries(stack);
+  await setTokenLifetimes(stack, { accessTokenTtl: 10 });
+  const { context, page } = await openClinicianPage(browser);
+  try {
+    await launchFromStudyPage(page, stack, series.seriesInstanceUID);
+    await page.locator('[data-kheops-auth-session="signed-in"]').waitFor({ timeout: 60_000 });
+    await expect(sharedSessionKeys(page)).resolves.toEqual([`${stack.issuer}|alice`]);
+    await setTokenLifetimes(stack, { accessTokenTtl: 300 });
+    // Alice closes her only viewer tab; her last access token runs out, her refresh token does not.
+    await page.close();
+    await new Promise(resolve => setTimeout(resolve, 12_000));
+
+    // Bob opens a study on the same computer: the viewer starting deletes what no tab uses any more.
+    const second = await context.newPage();
+    await launchFromStudyPage(second, stack, series.seriesInstanceUID, { name: 'bob', password: 'bob' });
+    await waitForFirstViewportSeries(second, series.seriesInstanceUID);
+    const keys = await until('alice\'s tokens deleted', async () => {
+      const now = await sharedSessionKeys(second);
+      return now.includes(`${stack.issuer}|alice`) ? undefined : now;
+    });
+    expect(keys).toEqual([`${stack.issuer}|bob`]);
+  } finally {
+    await setTokenLifetimes(stack, { accessTokenTtl: 300 });
     await context.close();
   }
 });

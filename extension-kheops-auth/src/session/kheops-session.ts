@@ -9,8 +9,9 @@ import { loadTabUser, removeTabUser, saveTabUser } from './tab-user-store';
 import { browserTokenStore, type SharedTokenStore } from './shared-token-store';
 import { ACTIVE_ISSUER_KEY } from './storage-keys';
 import { checkTokens } from './token-checks';
-import { TokenKeeper, type SessionHealth, type TimerApi } from './token-keeper';
-import { browserLock, type WithLock } from './web-lock';
+import { refreshLockName, TokenKeeper, type SessionHealth, type TimerApi } from './token-keeper';
+import { browserLock, browserTabPresence, type TabPresence, type WithLock } from './web-lock';
+import { forgetAbandonedSessions } from './abandoned-sessions';
 import { clearStaticToken, loadStaticToken, notRenewable, saveStaticToken, StaticTokenKeeper, type StaticToken } from './static-token';
 
 /** What the session needs of whoever keeps its token: TokenKeeper (OIDC) or StaticTokenKeeper (legacy launches). */
@@ -23,6 +24,8 @@ export interface SessionServices {
   timers: TimerApi;
   now(): number;
   channel: SessionChannel;
+  /** Which sessions an open tab uses; undefined where the browser cannot tell. */
+  presence?: TabPresence | undefined;
 }
 
 export function browserSessionServices(): SessionServices {
@@ -32,6 +35,7 @@ export function browserSessionServices(): SessionServices {
     timers: { set: (callback, delay) => setTimeout(callback, delay), clear: handle => clearTimeout(handle as ReturnType<typeof setTimeout>) },
     now: () => Date.now(),
     channel: browserSessionChannel(),
+    presence: browserTabPresence(),
   };
 }
 
@@ -111,6 +115,14 @@ export class KheopsSession {
 
   /** Picks up the session this tab already had (after a reload), renewing it at once if it ran out meanwhile. */
   async restore(): Promise<void> {
+    await this.restoreTabSession();
+    // Only after this tab marked its own session as used: that one is never taken for abandoned.
+    forgetAbandonedSessions(this.services.store, this.services.presence, this.services.withLock, this.services.now(), refreshLockName).catch(error =>
+      console.warn('[kheops-auth] could not clear sessions left by closed tabs', error),
+    );
+  }
+
+  private async restoreTabSession(): Promise<void> {
     const saved = loadStaticToken(this.environment.storage, this.services.now());
     const savedIssuer = saved && this.config.issuers.find(candidate => candidate.issuer === saved.issuer);
     if (saved && savedIssuer) {

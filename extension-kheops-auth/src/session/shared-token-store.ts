@@ -17,6 +17,7 @@ export interface SharedTokenStore {
   read(key: string): Promise<TokenRecord | undefined>;
   write(key: string, record: TokenRecord): Promise<void>;
   remove(key: string): Promise<void>;
+  keys(): Promise<string[]>;
 }
 
 export class MemoryTokenStore implements SharedTokenStore {
@@ -32,6 +33,10 @@ export class MemoryTokenStore implements SharedTokenStore {
 
   async remove(key: string): Promise<void> {
     this.records.delete(key);
+  }
+
+  async keys(): Promise<string[]> {
+    return [...this.records.keys()];
   }
 }
 
@@ -52,6 +57,10 @@ export class IndexedDbTokenStore implements SharedTokenStore {
 
   async remove(key: string): Promise<void> {
     await promised((await this.objectStore('readwrite')).delete(key));
+  }
+
+  async keys(): Promise<string[]> {
+    return ((await promised((await this.objectStore('readonly')).getAllKeys())) as IDBValidKey[]).map(String);
   }
 }
 

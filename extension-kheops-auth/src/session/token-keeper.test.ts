@@ -202,3 +202,23 @@ test('a request waiting for renewal is refused once the session ends', async () 
   await expect(outcome).resolves.toBe('invalid_grant');
   keeper.stop();
 });
+
+test('marks the session as used by this tab from start to stop, and forgets the shared record for everyone', async () => {
+  const store = new MemoryTokenStore();
+  const held = new Set<string>();
+  const presence = {
+    hold: (key: string) => {
+      held.add(key);
+      return () => held.delete(key);
+    },
+    isHeld: async (key: string) => held.has(key),
+  };
+  const keeper = new TokenKeeper({ ...deps(store, rotatingProvider().refresh), presence }, 'k', makeUser(1, Date.now()), Date.now());
+  await keeper.start();
+  expect(held.has('k')).toBe(true);
+  expect(await store.read('k')).toBeDefined();
+  const newest = await keeper.forget();
+  expect(newest.refresh_token).toBe('rt-1');
+  expect(held.has('k')).toBe(false);
+  expect(await store.read('k')).toBeUndefined();
+});

@@ -1,7 +1,7 @@
 import { User } from 'oidc-client-ts';
 import { refreshDueAtMs, retryDelayMs } from './refresh-policy';
 import type { SharedTokenStore, TokenRecord } from './shared-token-store';
-import type { WithLock } from './web-lock';
+import type { TabPresence, WithLock } from './web-lock';
 
 /** `active`: tokens are current. `at-risk`: renewals are failing but may recover. `ended`: only a new sign-in helps. */
 export type SessionHealth = 'active' | 'at-risk' | 'ended';
@@ -20,6 +20,13 @@ export interface TokenKeeperDeps {
   timers: TimerApi;
   onTokens?(user: User): void;
   onHealth?(health: SessionHealth, error?: unknown): void;
+  /** Tells other pages that this tab uses the session, so they never take it for abandoned. */
+  presence?: TabPresence | undefined;
+}
+
+/** The lock that serialises renewals of one session across tabs. */
+export function refreshLockName(key: string): string {
+  return `kheops-auth:refresh:${key}`;
 }
 
 /** OAuth errors after which retrying the same refresh token cannot succeed. */
@@ -47,6 +54,7 @@ export class TokenKeeper {
   private health: SessionHealth = 'active';
   private stopped = false;
   private waiters: Array<{ resolve: (user: User) => void; reject: (error: unknown) => void }> = [];
+  private releasePresence: (() => void) | undefined;
 
   constructor(
     private readonly deps: TokenKeeperDeps,
@@ -77,6 +85,7 @@ export class TokenKeeper {
 
   /** Publishes a fresh sign-in to the other tabs and starts the renewal timer. */
   async start(): Promise<void> {
+    this.releasePresence ??= this.deps.presence?.hold(this.key);
     await this.deps.withLock(this.lockName(), async () => {
       const stored = await this.deps.store.read(this.key);
       if (stored && stored.expiresAt > (this.user.expires_at ?? 0)) {
@@ -90,6 +99,7 @@ export class TokenKeeper {
 
   stop(): void {
     this.stopped = true;
+    this.releasePresence?.();
     this.deps.timers.clear(this.timer);
     this.settleWaiters({ error: new Error('this session was replaced') });
   }
@@ -144,7 +154,7 @@ export class TokenKeeper {
   }
 
   private lockName(): string {
-    return `kheops-auth:refresh:${this.key}`;
+    return refreshLockName(this.key);
   }
 
   private record(): TokenRecord {

@@ -31,3 +31,39 @@ export function browserLock(): WithLock {
   if (!locks) return inProcessLock;
   return (name, task) => locks.request(name, { mode: 'exclusive' }, task);
 }
+
+/**
+ * Which sessions have a viewer tab open: each tab holds a shared lock named after its session for as
+ * long as it lives (the browser releases it when the tab goes), and anyone can ask whether a lock of
+ * that name is held. Absent where the Web Locks API is missing: nobody can then tell, so nothing is
+ * declared abandoned.
+ */
+export interface TabPresence {
+  /** Marks this tab as holding `key`'s session until the returned function is called or the tab closes. */
+  hold(key: string): () => void;
+  isHeld(key: string): Promise<boolean>;
+}
+
+interface LockManagerWithQuery extends LockManagerLike {
+  request<T>(name: string, options: { mode: 'shared' | 'exclusive' }, callback: () => Promise<T>): Promise<T>;
+  query(): Promise<{ held?: Array<{ name?: string }>; pending?: Array<{ name?: string }> }>;
+}
+
+const presenceLockName = (key: string) => `kheops-auth:tab:${key}`;
+
+export function browserTabPresence(): TabPresence | undefined {
+  const locks = (globalThis.navigator as { locks?: LockManagerWithQuery } | undefined)?.locks;
+  if (!locks?.query) return undefined;
+  return {
+    hold(key) {
+      let release!: () => void;
+      const held = new Promise<void>(resolve => (release = resolve));
+      void locks.request(presenceLockName(key), { mode: 'shared' }, () => held);
+      return release;
+    },
+    async isHeld(key) {
+      const { held = [], pending = [] } = await locks.query();
+      return [...held, ...pending].some(lock => lock.name === presenceLockName(key));
+    },
+  };
+}
