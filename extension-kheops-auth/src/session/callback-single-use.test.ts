@@ -2,7 +2,8 @@
  * The callback is single-use, with the real oidc-client-ts (kheops-session.test.ts stubs it): a
  * sign-in state is consumed by the first response that names it, so replaying the same callback URL
  * (from the history, a log, another tab) is refused before any code reaches the token endpoint again.
- * Only the network (fetch) and the page's navigation are replaced.
+ * Only the network (fetch) and the page's navigation are replaced. The same harness checks that a
+ * broken refresh answer (garbage, missing fields, wrong token type, foreign ID token) is never used.
  */
 import { ISSUER, VIEWER, testConfig } from '../__tests__/fixtures';
 import { MemoryStorage } from '../__tests__/memory-storage';
@@ -35,12 +36,15 @@ interface Harness {
   tokenRequests: URLSearchParams[];
   /** Starts a sign-in as the login route does, and returns the id of the state it stored. */
   begin(): Promise<string>;
+  /** What the token endpoint answers to refresh-grant requests from now on. */
+  answerRefreshWith(answer: (now: number) => Response): void;
 }
 
 function harness(): Harness {
   const storage = new MemoryStorage();
   const tokenRequests: URLSearchParams[] = [];
   let nonce: string | undefined;
+  let refreshAnswer: ((now: number) => Response) | undefined;
   const fetchMock = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = String(input instanceof Request ? input.url : input);
     if (url === `${ISSUER}/.well-known/openid-configuration`) {
@@ -57,6 +61,7 @@ function harness(): Harness {
       const body = new URLSearchParams(String(init?.body ?? ''));
       tokenRequests.push(body);
       const now = Math.floor(Date.now() / 1000);
+      if (refreshAnswer && body.get('grant_type') === 'refresh_token') return refreshAnswer(now);
       return json({
         access_token: 'at-0123456789abcdef',
         token_type: 'Bearer',
@@ -95,7 +100,7 @@ function harness(): Harness {
       await new Promise(resolve => setTimeout(resolve, 5));
     }
   };
-  return { session, storage, tokenRequests, begin };
+  return { session, storage, tokenRequests, begin, answerRefreshWith: answer => (refreshAnswer = answer) };
 }
 
 function storageKeys(storage: Storage): Record<string, true> {
@@ -143,5 +148,38 @@ describe('the sign-in callback is single-use', () => {
     });
     await expect(session.completeSignIn(`${CALLBACK}?code=c&state=${state}&iss=${encodeURIComponent(ISSUER)}`)).rejects.toMatchObject({ code: 'unknown_state' });
     expect(tokenRequests).toHaveLength(0);
+  });
+});
+
+describe('refresh answers that must never be used', () => {
+  const goodIdToken = (now: number, claims: Record<string, unknown> = {}) => idToken({ iss: ISSUER, aud: 'ohif-viewer', sub: 'alice', iat: now, exp: now + 300, ...claims });
+  const tokens = (now: number, overrides: Record<string, unknown>) =>
+    json({ access_token: 'at-renewed-0123456789', token_type: 'Bearer', expires_in: 300, refresh_token: 'rt-renewed-0123456789', id_token: goodIdToken(now), ...overrides });
+
+  it.each([
+    ['garbage instead of JSON', () => new Response('<html>proxy error</html>', { status: 200, headers: { 'Content-Type': 'text/html' } })],
+    ['no access token', (now: number) => tokens(now, { access_token: undefined })],
+    ['a token type other than Bearer', (now: number) => tokens(now, { token_type: 'mac' })],
+    ['no lifetime', (now: number) => tokens(now, { expires_in: undefined })],
+    ['an ID token from another issuer', (now: number) => tokens(now, { id_token: goodIdToken(now, { iss: 'https://evil.example/api' }) })],
+    ['an ID token for another client', (now: number) => tokens(now, { id_token: goodIdToken(now, { aud: 'someone-else' }) })],
+  ])('is refused when it holds %s, and the session keeps its current token', async (_name, answer) => {
+    const { session, begin, answerRefreshWith } = harness();
+    const state = await begin();
+    await session.completeSignIn(`${CALLBACK}?code=the-code&state=${state}&iss=${encodeURIComponent(ISSUER)}`);
+    const before = session.authorizationHeader();
+    answerRefreshWith(answer);
+    // A broken answer is either refused for good (the session ends) or treated as an outage (retried later).
+    const outcome = await Promise.race([
+      session.renewNow().then(
+        () => 'used',
+        (error: { code?: string; message?: string }) => error.code ?? error.message ?? 'refused',
+      ),
+      new Promise(resolve => setTimeout(() => resolve('waiting for a retry'), 200)),
+    ]);
+    expect(outcome).not.toBe('used');
+    expect(session.health()).not.toBe('active');
+    expect(session.authorizationHeader()).toEqual(before);
+    expect(JSON.stringify(outcome)).not.toContain('at-renewed');
   });
 });
