@@ -102,6 +102,14 @@ if (pkg === 'extension-kheops-auth') {
   report(moduleFile);
   writeFileSync(path.join(dir, 'kheops-login.html'), loginPageHtml({ appConfigUrl: '/app-config.js', moduleUrl: '/modules/kheops-login.mjs' }));
   report(path.join(dir, 'kheops-login.html'));
+  // The sign-in popup's redirect URI: hands the answer to the viewer page and closes (no OHIF boot).
+  const popupModule = path.join(dir, 'kheops-popup-callback.mjs');
+  await build({ ...common, entryPoints: [path.join(root, 'src', 'login-page', 'popup-callback.ts')], outfile: popupModule });
+  report(popupModule);
+  writeFileSync(
+    path.join(dir, 'kheops-popup-callback.html'),
+    loginPageHtml({ moduleUrl: '/modules/kheops-popup-callback.mjs', title: 'Signed in', message: 'Returning to the viewer…' }),
+  );
 }
 
 /**
@@ -110,14 +118,14 @@ if (pkg === 'extension-kheops-auth') {
  * and redirects. It shows the "working" status the in-viewer route shows until the module replaces
  * it with a refusal; the styles mirror routes/StatusPage.tsx.
  */
-function loginPageHtml({ appConfigUrl, moduleUrl }) {
+function loginPageHtml({ appConfigUrl, moduleUrl, title = 'Opening the study', message = 'Signing you in with KHEOPS…' }) {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>Opening the study</title>
+<title>${title}</title>
 <style>
 body{margin:0;background:#090c29;color:#e6ecf5;font-family:Inter,system-ui,sans-serif}
 .kheops-auth-frame{min-height:100vh;display:flex;align-items:center;justify-content:center}
@@ -131,11 +139,10 @@ h1{font-size:1.4rem;margin:0 0 .75rem;color:#9ccef9}
 .kheops-auth-actions button{font:inherit;font-weight:600;padding:.5rem 1.1rem;border-radius:.5rem;border:1px solid #5acce6;background:#5acce6;color:#090c29;cursor:pointer}
 .kheops-auth-actions button[data-kheops-auth-action=cancel]{background:transparent;color:#e6ecf5;border-color:#7d8aa3}
 </style>
-<script src="${appConfigUrl}"></script>
-<script type="module" src="${moduleUrl}"></script>
+${appConfigUrl ? `<script src="${appConfigUrl}"></script>\n` : ''}<script type="module" src="${moduleUrl}"></script>
 </head>
 <body>
-<div class="kheops-auth-frame" data-kheops-auth-status="working" role="status"><div class="kheops-auth-card"><h1>Opening the study</h1><p class="kheops-auth-message" data-kheops-auth-message="">Signing you in with KHEOPS…</p><noscript><p class="kheops-auth-hint">The viewer needs JavaScript to sign you in.</p></noscript></div></div>
+<div class="kheops-auth-frame" data-kheops-auth-status="working" role="status"><div class="kheops-auth-card"><h1>${title}</h1><p class="kheops-auth-message" data-kheops-auth-message="">${message}</p><noscript><p class="kheops-auth-hint">The viewer needs JavaScript to sign you in.</p></noscript></div></div>
 </body>
 </html>
 `;

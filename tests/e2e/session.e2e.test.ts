@@ -145,7 +145,7 @@ test('revoked session keeps annotations', async () => {
     const [popup] = await Promise.all([context.waitForEvent('page'), page.locator('[data-kheops-auth-action="reauthenticate"]').click()]);
     const password = popup.locator('#password');
     const closed = popup.waitForEvent('close', { timeout: 60_000 }).then(() => 'closed' as const);
-    if ((await Promise.race([password.waitFor({ timeout: 60_000 }).then(() => 'form' as const), closed])) === 'form') {
+    if ((await Promise.race([password.waitFor({ timeout: 60_000 }).then(() => 'form' as const, () => 'closed' as const), closed])) === 'form') {
       await popup.fill('#password', 'alice');
       await popup.click('#login');
       await closed;

@@ -32,6 +32,8 @@ export interface ViewerHostOptions {
   loginPageDir?: string;
   /** The kheopsAuth routes.login path; default /kheops/login. */
   loginPath?: string;
+  /** The kheopsAuth routes.popupCallback path, served by the small popup callback page with `loginPage: 'small'`; default /kheops/popup-callback. */
+  popupCallbackPath?: string;
   /**
    * Origin of a DICOMweb gateway whose /api/studies…, /api/series…, /api/instances…, /api/wado paths
    * this host forwards, so DICOMweb is same-origin for the viewer (no CORS preflights). Off by default.
@@ -105,15 +107,20 @@ export async function startViewerHost(options: ViewerHostOptions): Promise<Viewe
   }
   const loginPath = options.loginPath ?? '/kheops/login';
   const modules = { ...options.modules };
+  const popupCallbackPath = options.popupCallbackPath ?? '/kheops/popup-callback';
   let loginPageHtml: string | undefined;
+  let popupCallbackHtml: string | undefined;
   if ((options.loginPage ?? 'small') === 'small') {
     const dir = options.loginPageDir ?? DEFAULT_LOGIN_PAGE_DIR;
     loginPageHtml = path.join(dir, 'kheops-login.html');
-    // The page loads its module from /modules/, next to the runtime modules (see scripts/bundle-runtime.mjs).
-    modules['kheops-login.mjs'] ??= path.join(dir, 'kheops-login.mjs');
-    modules['kheops-login.mjs.map'] ??= path.join(dir, 'kheops-login.mjs.map');
-    if (!existsSync(loginPageHtml)) {
-      throw new Error(`The small login page is missing (${loginPageHtml}). Run "npm run build" first.`);
+    popupCallbackHtml = path.join(dir, 'kheops-popup-callback.html');
+    // The pages load their modules from /modules/, next to the runtime modules (see scripts/bundle-runtime.mjs).
+    for (const name of ['kheops-login.mjs', 'kheops-popup-callback.mjs']) {
+      modules[name] ??= path.join(dir, name);
+      modules[`${name}.map`] ??= path.join(dir, `${name}.map`);
+    }
+    for (const page of [loginPageHtml, popupCallbackHtml]) {
+      if (!existsSync(page)) throw new Error(`The small sign-in page ${path.basename(page)} is missing (${page}). Run "npm run build" first.`);
     }
   }
   if (options.port !== 0) await assertPortFree(options.port, 'the viewer', 'VIEWER_PORT');
@@ -142,6 +149,10 @@ export async function startViewerHost(options: ViewerHostOptions): Promise<Viewe
     }
     if (loginPageHtml && urlPath === loginPath) {
       sendFile(req, res, loginPageHtml, 'no-cache', headers);
+      return;
+    }
+    if (popupCallbackHtml && urlPath === popupCallbackPath) {
+      sendFile(req, res, popupCallbackHtml, 'no-cache', headers);
       return;
     }
     if (urlPath === '/app-config.js') {

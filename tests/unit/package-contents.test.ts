@@ -76,12 +76,18 @@ describe('the extension runtime module', () => {
     expect(entry).not.toMatch(/(?:\bfrom|\bimport)\s*"\.\/[^"]+"/);
   });
 
-  it('loads the report download (and dcmjs with it) from a module of its own, which the package ships', () => {
+  it('loads the report download (and dcmjs with it) and the legacy-launch parsing from modules of their own, which the package ships', () => {
     const lazy = [...entry.matchAll(/\bimport\("\.\/([^"]+\.mjs)"\)/g)].map(match => `dist/runtime/${match[1]}`);
-    expect(lazy).toEqual([expect.stringMatching(/^dist\/runtime\/kheops-report-download-\w+\.mjs$/)]);
+    expect(lazy.sort()).toEqual([
+      expect.stringMatching(/^dist\/runtime\/kheops-legacy-launch-parsing-\w+\.mjs$/),
+      expect.stringMatching(/^dist\/runtime\/kheops-report-download-\w+\.mjs$/),
+    ]);
+    // A refusal of the viewer-link parser: in its lazy module, not in the one every launch loads.
+    expect(entry).not.toContain('which is not a KHEOPS this viewer trusts');
     expect(packedFiles('extension-kheops-auth')).toEqual(expect.arrayContaining(lazy));
     // A message from dcmjs's dictionary code: in the lazy module, not in the one every launch loads.
     expect(entry).not.toContain('Unknown name in dataset');
-    expect(readFileSync(path.join(REPO_ROOT, 'extension-kheops-auth', lazy[0]!), 'utf8')).toContain('Unknown name in dataset');
+    const reportDownload = lazy.find(file => file.includes('kheops-report-download-')) ?? '';
+    expect(readFileSync(path.join(REPO_ROOT, 'extension-kheops-auth', reportDownload), 'utf8')).toContain('Unknown name in dataset');
   });
 });

@@ -23,6 +23,9 @@ beforeAll(() => {
   writeFileSync(path.join(loginPageDir, 'kheops-login.html'), '<!doctype html><title>small login page</title>');
   writeFileSync(path.join(loginPageDir, 'kheops-login.mjs'), 'export {};');
   writeFileSync(path.join(loginPageDir, 'kheops-login.mjs.map'), '{}');
+  writeFileSync(path.join(loginPageDir, 'kheops-popup-callback.html'), '<!doctype html><title>small popup callback page</title>');
+  writeFileSync(path.join(loginPageDir, 'kheops-popup-callback.mjs'), 'export {};');
+  writeFileSync(path.join(loginPageDir, 'kheops-popup-callback.mjs.map'), '{}');
 });
 
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
@@ -59,6 +62,17 @@ describe('the login path of the viewer host', () => {
       const module = await fetch(`${host.origin}/modules/kheops-login.mjs`);
       expect(module.status).toBe(200);
       expect(module.headers.get('content-type')).toMatch(/^text\/javascript/);
+    });
+  });
+
+  it('serves the small popup callback page on the popup callback path, so re-authentication boots no OHIF', async () => {
+    await withHost(undefined, async host => {
+      const page = await fetch(`${host.origin}/kheops/popup-callback?code=c&state=s`);
+      expect(await page.text()).toContain('small popup callback page');
+      expect((await fetch(`${host.origin}/modules/kheops-popup-callback.mjs`)).status).toBe(200);
+    });
+    await withHost('viewer', async host => {
+      expect(await (await fetch(`${host.origin}/kheops/popup-callback?code=c&state=s`)).text()).toContain('<title>OHIF</title>');
     });
   });
 

@@ -1,0 +1,18 @@
+/**
+ * Entry of the small popup callback page (kheops-popup-callback.html): the sign-in popup's redirect
+ * URI. It only hands the provider's answer back to the viewer page that opened it and closes, so
+ * re-authentication does not boot a second OHIF in the popup. The opener checks the state and
+ * exchanges the code. The in-viewer route (routes/PopupCallbackRoute.tsx) does the same where a
+ * deployment cannot serve this page.
+ */
+import { describeFailure } from '../routes/describe-failure';
+import { returnToOpener } from '../session/popup-sign-in';
+import { renderRefusal } from './render-status';
+
+try {
+  returnToOpener(window.location.href, window);
+} catch (error) {
+  const failure = describeFailure(error);
+  console.warn(`[kheops-auth] popup sign-in failed (${failure.code}): ${failure.message}`);
+  renderRefusal(document, { ...failure, hint: 'Close this window and try again from the viewer.' });
+}
