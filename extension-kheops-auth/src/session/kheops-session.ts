@@ -103,7 +103,7 @@ export class KheopsSession {
         onTokens: next => saveTabUser(this.environment.storage, issuer, next),
         onHealth: (health, error) => this.healthListeners.forEach(listener => listener(health, error)),
       },
-      `${issuer.issuer}|${user.profile.sub}`,
+      this.sessionKey(issuer, user),
       user,
       receivedAt,
     );
