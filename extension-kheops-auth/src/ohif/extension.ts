@@ -20,6 +20,7 @@ import { announceStaticSessionHealth, enterStaticSession } from './static-sessio
 import { guardUnsavedWork, type MeasurementServiceLike } from './unsaved-work-guard';
 import { rememberViewerPage } from '../session/viewer-page';
 import { enterSessionBadge, type BadgeServices } from './viewer-session-badge';
+import { browserTimers } from '../session/token-keeper';
 
 export interface PreRegistrationArgs {
   servicesManager: {
@@ -95,13 +96,6 @@ function currentStorePermission(): StorePermission {
   return runtime.ready ? storePermission(runtime.session.signedInUser()) : { allowed: false, reason: runtime.problem.message };
 }
 
-let stopWatchingRequestedSeries: (() => void) | undefined;
-
-/**
- * OHIF calls every registered extension's onModeEnter once its commands are registered and before
- * the study loads: the moment to put the write-access check in front of OHIF's save paths, and to
- * start watching whether the series the launch named is in the study.
- */
 interface ExtensionManagerWithDataSource {
   getActiveDataSource(): Array<{ store: { dicom(dataset: unknown): Promise<unknown> } }>;
 }
@@ -125,6 +119,14 @@ function offerWaitingReports(services: { uiModalService: ModalServiceLike; uiNot
   }).catch(error => console.warn('[kheops-auth] could not read the reports waiting to be sent', error));
 }
 
+/** What onModeEnter set up in the page (listeners, timers, the badge), undone on mode exit. */
+const undoOnModeExit: Array<() => void> = [];
+
+/**
+ * OHIF calls every registered extension's onModeEnter once its commands are registered and before
+ * the study loads: the moment to put the write-access check in front of OHIF's save paths, to start
+ * watching whether the series the launch named is in the study, and to show the session's state.
+ */
 function onModeEnter({
   commandsManager,
   servicesManager,
@@ -136,44 +138,27 @@ function onModeEnter({
   };
   extensionManager: ExtensionManagerWithDataSource;
 }): void {
+  onModeExit();
   // Where a launch this tab's person cancels comes back to (login-page/, routes/LoginRoute.tsx).
   rememberViewerPage(window.sessionStorage, window.location);
-  leaveUnsavedWorkGuard?.();
-  const { measurementService } = servicesManager.services;
-  leaveUnsavedWorkGuard = measurementService ? guardUnsavedWork(measurementService, commandsManager, window) : undefined;
-  offerWaitingReports(servicesManager.services, extensionManager);
+  const { services } = servicesManager;
+  if (services.measurementService) undoOnModeExit.push(guardUnsavedWork(services.measurementService, commandsManager, window));
+  offerWaitingReports(services, extensionManager);
   if (!guardStoreCommand(commandsManager, currentStorePermission)) {
     console.warn('[kheops-auth] OHIF has no createStoreFunction command; saving is not checked against the granted scopes.');
   }
-  stopWatchingRequestedSeries?.();
-  stopWatchingRequestedSeries = watchRequestedSeries(servicesManager.services, () => window.location.search);
-  leaveStaticSession?.();
+  undoOnModeExit.push(watchRequestedSeries(services, () => window.location.search));
   const runtime = getRuntime();
-  leaveStaticSession = runtime.ready
-    ? enterStaticSession(runtime.session, servicesManager.services.uiNotificationService, kheopsReturnUri(), {
-        now: () => Date.now(),
-        timers: { set: (callback, delay) => setTimeout(callback, delay), clear: handle => clearTimeout(handle as ReturnType<typeof setTimeout>) },
-      })
-    : undefined;
-  leaveSessionBadge?.();
-  leaveSessionBadge = runtime.ready ? enterSessionBadge(runtime.session, servicesManager.services, kheopsReturnUri()) : undefined;
+  if (runtime.ready) {
+    undoOnModeExit.push(
+      enterStaticSession(runtime.session, services.uiNotificationService, kheopsReturnUri(), { now: () => Date.now(), timers: browserTimers }),
+      enterSessionBadge(runtime.session, services, kheopsReturnUri()),
+    );
+  }
 }
 
-let leaveSessionBadge: (() => void) | undefined;
-
-let leaveStaticSession: (() => void) | undefined;
-
-let leaveUnsavedWorkGuard: (() => void) | undefined;
-
 function onModeExit(): void {
-  leaveUnsavedWorkGuard?.();
-  leaveUnsavedWorkGuard = undefined;
-  stopWatchingRequestedSeries?.();
-  stopWatchingRequestedSeries = undefined;
-  leaveStaticSession?.();
-  leaveStaticSession = undefined;
-  leaveSessionBadge?.();
-  leaveSessionBadge = undefined;
+  undoOnModeExit.splice(0).forEach(undo => undo());
 }
 
 function getCustomizationModule() {

@@ -1,3 +1,4 @@
+import { browserTimers } from '../session/token-keeper';
 import { showSessionBadge, type BadgeSession } from './session-badge';
 
 /** The OHIF service whose measurements signing out asks about. */
@@ -11,7 +12,7 @@ export function enterSessionBadge(session: BadgeSession, services: BadgeServices
   return showSessionBadge(session, {
     document,
     now: () => Date.now(),
-    timers: { set: (callback, delay) => setTimeout(callback, delay), clear: handle => clearTimeout(handle as ReturnType<typeof setTimeout>) },
+    timers: browserTimers,
     returnUri,
     measurementCount: () => services.measurementService?.getMeasurements().length ?? 0,
   });

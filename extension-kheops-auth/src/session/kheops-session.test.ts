@@ -21,7 +21,7 @@ import { User } from 'oidc-client-ts';
 import { KheopsSession, type SessionServices } from './kheops-session';
 import { MemorySessionChannel } from './session-channel';
 import { MemoryTokenStore } from './shared-token-store';
-import { tabUserKey } from './tab-user-store';
+import { tabUserKey } from './storage-keys';
 import { inProcessLock } from './web-lock';
 
 function services(store = new MemoryTokenStore()): SessionServices {

@@ -9,7 +9,7 @@ import { loadTabUser, removeTabUser, saveTabUser } from './tab-user-store';
 import { browserTokenStore, type SharedTokenStore } from './shared-token-store';
 import { ACTIVE_ISSUER_KEY } from './storage-keys';
 import { checkTokens } from './token-checks';
-import { refreshLockName, TokenKeeper, type SessionHealth, type TimerApi } from './token-keeper';
+import { browserTimers, refreshLockName, TokenKeeper, type SessionHealth, type TimerApi } from './token-keeper';
 import { browserLock, browserTabPresence, type TabPresence, type WithLock } from './web-lock';
 import { forgetAbandonedSessions } from './abandoned-sessions';
 import { clearStaticToken, loadStaticToken, notRenewable, saveStaticToken, StaticTokenKeeper, type StaticToken } from './static-token';
@@ -32,7 +32,7 @@ export function browserSessionServices(): SessionServices {
   return {
     store: browserTokenStore(),
     withLock: browserLock(),
-    timers: { set: (callback, delay) => setTimeout(callback, delay), clear: handle => clearTimeout(handle as ReturnType<typeof setTimeout>) },
+    timers: browserTimers,
     now: () => Date.now(),
     channel: browserSessionChannel(),
     presence: browserTabPresence(),

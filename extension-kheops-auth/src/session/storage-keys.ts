@@ -6,6 +6,14 @@
 export const STATE_PREFIX = 'kheops-auth.state.';
 export const USER_PREFIX = 'kheops-auth.user.';
 export const ACTIVE_ISSUER_KEY = 'kheops-auth.active-issuer';
+
+/**
+ * This tab's signed-in user for one issuer: the key oidc-client-ts's UserManager used
+ * (`user:<authority>:<client_id>`), which sessions stored by earlier versions of the extension rely on.
+ */
+export function tabUserKey(issuer: { issuer: string; clientId: string }): string {
+  return `${USER_PREFIX}user:${issuer.issuer}:${issuer.clientId}`;
+}
 /** A token KHEOPS put in a launch URL (viewer link, report provider): see static-token.ts. */
 export const STATIC_TOKEN_KEY = 'kheops-auth.static-token';
 /** The viewer page (path and query) this tab last showed, where a cancelled launch returns to. */

@@ -1,7 +1,8 @@
 import { ISSUER, VIEWER, testConfig } from '../__tests__/fixtures';
 import { MemoryStorage } from '../__tests__/memory-storage';
 import { ACTIVE_ISSUER_KEY, STATIC_TOKEN_KEY } from './storage-keys';
-import { readTabUser, storedUserKey } from './tab-user';
+import { tabUserKey } from './storage-keys';
+import { readTabUser } from './tab-user';
 import { readViewerPage, rememberViewerPage } from './viewer-page';
 
 const NOW = 1_700_000_000_000;
@@ -17,7 +18,7 @@ describe('readTabUser', () => {
   it('reads the OpenID user under the key oidc-client-ts uses', () => {
     const storage = new MemoryStorage();
     storeUser(storage, issuers[0]!, { sub: 'f3a1', preferred_username: 'alice', email: 'alice@example.org', name: 'Alice Martin' });
-    expect(storedUserKey(issuers[0]!)).toBe(`kheops-auth.user.user:${ISSUER}:ohif-viewer`);
+    expect(tabUserKey(issuers[0]!)).toBe(`kheops-auth.user.user:${ISSUER}:ohif-viewer`);
     expect(readTabUser(storage, issuers, NOW)).toEqual({ issuer: ISSUER, identifiers: ['f3a1', 'alice', 'alice@example.org'], displayName: 'Alice Martin' });
   });
 
@@ -56,7 +57,7 @@ describe('readTabUser', () => {
   it('reads nothing from an empty tab or unreadable records, and never returns a token', () => {
     const storage = new MemoryStorage();
     expect(readTabUser(storage, issuers, NOW)).toBeUndefined();
-    storage.setItem(storedUserKey(issuers[0]!), '{not json');
+    storage.setItem(tabUserKey(issuers[0]!), '{not json');
     storage.setItem(STATIC_TOKEN_KEY, 'null');
     expect(readTabUser(storage, issuers, NOW)).toBeUndefined();
     storeUser(storage, issuers[0]!, { sub: 42 });

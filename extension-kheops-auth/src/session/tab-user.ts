@@ -1,5 +1,5 @@
 import type { TrustedIssuer } from '../config/types';
-import { ACTIVE_ISSUER_KEY, STATIC_TOKEN_KEY, USER_PREFIX } from './storage-keys';
+import { ACTIVE_ISSUER_KEY, STATIC_TOKEN_KEY, tabUserKey } from './storage-keys';
 
 /**
  * Who this tab is signed in as, read straight from what the session stored in sessionStorage, for
@@ -21,11 +21,6 @@ interface StoredProfile {
   preferred_username?: unknown;
   email?: unknown;
   name?: unknown;
-}
-
-/** Where oidc-client-ts's WebStorageStateStore put the user (session/tab-user-store.ts writes the same key). */
-export function storedUserKey(issuer: Pick<TrustedIssuer, 'issuer' | 'clientId'>): string {
-  return `${USER_PREFIX}user:${issuer.issuer}:${issuer.clientId}`;
 }
 
 function readJson(storage: Storage, key: string): unknown {
@@ -64,7 +59,7 @@ export function readTabUser(storage: Storage, issuers: ReadonlyArray<Pick<Truste
   const active = storage.getItem(ACTIVE_ISSUER_KEY);
   const ordered = [...issuers].sort((a, b) => Number(b.issuer === active) - Number(a.issuer === active));
   for (const issuer of ordered) {
-    const user = readJson(storage, storedUserKey(issuer)) as { profile?: StoredProfile } | undefined;
+    const user = readJson(storage, tabUserKey(issuer)) as { profile?: StoredProfile } | undefined;
     const found = fromProfile(issuer.issuer, user?.profile);
     if (found) return found;
   }

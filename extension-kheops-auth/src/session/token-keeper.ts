@@ -11,6 +11,9 @@ export interface TimerApi {
   clear(handle: unknown): void;
 }
 
+/** The page's own timers; tests pass fake ones. */
+export const browserTimers: TimerApi = { set: (callback, delay) => setTimeout(callback, delay), clear: handle => clearTimeout(handle as ReturnType<typeof setTimeout>) };
+
 export interface TokenKeeperDeps {
   store: SharedTokenStore;
   withLock: WithLock;
