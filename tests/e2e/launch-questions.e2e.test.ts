@@ -3,8 +3,8 @@
 import type { Dialog, Page } from 'playwright-core';
 import { artifactPath, useBrowser } from './support/browser';
 import { clearGatewayLog, gatewayLog } from './support/gateway-log';
-import { clickedCtSeries, launchFromStudyPage, openClinicianPage, waitForFirstViewportSeries } from './support/launch';
-import { acceptTracking, drawLength, measurements, saveReport, until } from './support/measurements';
+import { clickedCtSeries, launchFromStudyPage, openClinicianPage, openStudyAtFirstImage, waitForFirstViewportSeries } from './support/launch';
+import { drawTrackedLength, measurements, saveReport, until } from './support/measurements';
 import { stackInfo } from './support/stack-info';
 import { waitForRenderedFirstViewport } from './support/viewer';
 
@@ -96,14 +96,10 @@ test('a second launch while work is unsaved asks first', async () => {
     void dialog.dismiss();
   };
   try {
-    await launchFromStudyPage(page, stack, series.seriesInstanceUID);
-    await waitForFirstViewportSeries(page, series.seriesInstanceUID);
-    await waitForRenderedFirstViewport(page);
+    await openStudyAtFirstImage(page, stack, series.seriesInstanceUID);
     const viewerUrl = page.url();
     // Drawn with the mouse: a user gesture, without which Chromium shows no beforeunload dialog at all.
-    await drawLength(page);
-    await acceptTracking(page);
-    await until('the length measurement', async () => ((await measurements(page)).length === 1 ? true : undefined));
+    await drawTrackedLength(page);
 
     // KHEOPS opens another launch in this tab (the same person, so no other question comes first).
     const target = `${stack.viewerOrigin}/kheops?StudyInstanceUIDs=${study.studyInstanceUID}&initialSeriesInstanceUID=${series.seriesInstanceUID}`;

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { artifactPath, useBrowser } from './support/browser';
 import { clearGatewayLog, gatewayLog } from './support/gateway-log';
 import { clickedCtSeries, openClinicianPage, waitForFirstViewportSeries } from './support/launch';
-import { acceptTracking, drawLength, measurements, saveReport, until } from './support/measurements';
+import { drawTrackedLength, saveReport, until } from './support/measurements';
 import { srSeriesInOrthanc } from './support/sr';
 import { stackInfo } from './support/stack-info';
 import { waitForRenderedFirstViewport } from './support/viewer';
@@ -124,9 +124,7 @@ test('report provider launch opens the study', async () => {
 
     // Scope write: a measurement saved as an SR reaches the store.
     await clearGatewayLog(stack);
-    await drawLength(page);
-    await acceptTracking(page);
-    await until('the length measurement', async () => ((await measurements(page)).length === 1 ? true : undefined));
+    await drawTrackedLength(page);
     await saveReport(page, reportName);
     await page.getByText('Measurements saved successfully').waitFor({ timeout: 60_000 });
     await until('a new SR series in Orthanc', async () => {

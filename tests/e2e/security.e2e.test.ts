@@ -17,8 +17,8 @@ import type { BrowserContext, ConsoleMessage, Page, Request, Response } from 'pl
 import { inlineScriptHashes, viewerSecurityHeaders } from '../../platform-config/src/headers';
 import { artifactPath, newViewerContext, useBrowser } from './support/browser';
 import { clearGatewayLog, gatewayLog } from './support/gateway-log';
-import { clickedCtSeries, launchFromStudyPage, waitForFirstViewportSeries } from './support/launch';
-import { acceptTracking, drawLength, measurements, saveReport, until } from './support/measurements';
+import { clickedCtSeries, launchFromStudyPage, openStudyAtFirstImage, waitForFirstViewportSeries } from './support/launch';
+import { drawTrackedLength, saveReport, until } from './support/measurements';
 import { stackInfo, type StackInfo } from './support/stack-info';
 import { waitForRenderedFirstViewport } from './support/viewer';
 
@@ -665,9 +665,7 @@ describe('tokens never leak', () => {
     const monitor = monitorTokens(context);
     const page = await context.newPage();
     try {
-      await launchFromStudyPage(page, stack, series.seriesInstanceUID);
-      await waitForFirstViewportSeries(page, series.seriesInstanceUID);
-      await waitForRenderedFirstViewport(page);
+      await openStudyAtFirstImage(page, stack, series.seriesInstanceUID);
       await monitor.verify(page);
     } catch (error) {
       await page.screenshot({ path: artifactPath('tokens-never-leak.failure.png') }).catch(() => undefined);
@@ -712,9 +710,7 @@ describe('tokens never leak', () => {
       await waitForRenderedFirstViewport(page);
       await until('a refresh', async () => ((await monitor.refreshes()).length > 0 ? true : undefined));
 
-      await drawLength(page);
-      await acceptTracking(page);
-      await until('the length measurement', async () => ((await measurements(page)).length === 1 ? true : undefined));
+      await drawTrackedLength(page);
       await saveReport(page, `Token hygiene ${Date.now()}`);
       await page.getByText('Measurements saved successfully').waitFor({ timeout: 60_000 });
       const stows = (await monitor.requests()).filter(request => request.method === 'POST' && request.url.startsWith(`${stack.dicomWebRoot}/studies`));

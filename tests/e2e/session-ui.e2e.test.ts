@@ -4,13 +4,13 @@ import dcmjs from 'dcmjs';
 import { artifactPath, useBrowser } from './support/browser';
 import { exactArrayBuffer } from '../fixtures/dicom-file';
 import { clearGatewayLog, gatewayLog } from './support/gateway-log';
-import { clickedCtSeries, launchFromStudyPage, openClinicianPage, waitForFirstViewportSeries } from './support/launch';
-import { acceptTracking, drawLength, measurements, saveReport, until } from './support/measurements';
+import { clickedCtSeries, launchFromStudyPage, openClinicianPage, openStudyAtFirstImage, waitForFirstViewportSeries } from './support/launch';
+import { drawTrackedLength, saveReport, until } from './support/measurements';
 import { readSr } from './support/sr';
 import { revokeUser, setTokenLifetimes } from './support/standin-controls';
 import { stackInfo } from './support/stack-info';
 import { launchByThirdPartyLogin } from './support/third-party-login';
-import { waitForRenderedFirstViewport } from './support/viewer';
+
 
 const stack = stackInfo();
 const browser = useBrowser();
@@ -20,9 +20,7 @@ test('signed-in user is shown and the waiting report can be downloaded', async (
   const { context, page, consoleLines } = await openClinicianPage(browser);
   const reportName = `Report to download ${Date.now()}`;
   try {
-    await launchFromStudyPage(page, stack, series.seriesInstanceUID);
-    await waitForFirstViewportSeries(page, series.seriesInstanceUID);
-    await waitForRenderedFirstViewport(page);
+    await openStudyAtFirstImage(page, stack, series.seriesInstanceUID);
 
     // Who is signed in, with which provider, and a way to sign out: always on screen.
     const badge = page.locator('[data-kheops-auth-session="signed-in"]');
@@ -33,9 +31,7 @@ test('signed-in user is shown and the waiting report can be downloaded', async (
     await page.screenshot({ path: artifactPath('session-badge.png') });
 
     // A save that waits for a sign-in (the grant was revoked), and the tab closed meanwhile.
-    const drawnMm = await drawLength(page);
-    await acceptTracking(page);
-    await until('the length measurement', async () => ((await measurements(page)).length === 1 ? true : undefined));
+    const drawnMm = await drawTrackedLength(page);
     await revokeUser(stack, 'alice');
     await saveReport(page, reportName);
     await page.locator('[data-kheops-auth-reauthenticate]').waitFor({ timeout: 60_000 });
@@ -80,9 +76,7 @@ test('bulk data fetched after a renewal carries the current token', async () => 
   await setTokenLifetimes(stack, { accessTokenTtl: 10 });
   const { context, page, consoleLines } = await openClinicianPage(browser);
   try {
-    await launchFromStudyPage(page, stack, series.seriesInstanceUID);
-    await waitForFirstViewportSeries(page, series.seriesInstanceUID);
-    await waitForRenderedFirstViewport(page);
+    await openStudyAtFirstImage(page, stack, series.seriesInstanceUID);
     // OHIF attached retrieveBulkData to each BulkDataURI value of the metadata it loaded (PixelData here).
     // (The study may also hold SR series of earlier tests, whose instances have no pixel data.)
     const bulkDataURI = await page.evaluate(() => {

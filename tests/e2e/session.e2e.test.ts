@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
 import { newViewerContext, useBrowser } from './support/browser';
 import { clearGatewayLog, gatewayLog, type GatewayLogEntry } from './support/gateway-log';
-import { clickedCtSeries, launchFromStudyPage, openClinicianPage, waitForFirstViewportSeries } from './support/launch';
-import { acceptTracking, drawLength, measurements, saveReport, until } from './support/measurements';
+import { clickedCtSeries, openClinicianPage, openStudyAtFirstImage } from './support/launch';
+import { drawTrackedLength, measurements, saveReport, until } from './support/measurements';
 import { fetchFirstInstance, readSr, srSeriesInOrthanc } from './support/sr';
 import { failParts, revokeUser, setTokenLifetimes } from './support/standin-controls';
 import { waitForRenderedFirstViewport } from './support/viewer';
@@ -123,12 +123,8 @@ test('revoked session keeps annotations', async () => {
   const { context, page, consoleLines } = await openClinicianPage(browser);
   const reportName = `Report after re-authentication ${Date.now()}`;
   try {
-    await launchFromStudyPage(page, stack, series.seriesInstanceUID);
-    await waitForFirstViewportSeries(page, series.seriesInstanceUID);
-    await waitForRenderedFirstViewport(page);
-    const drawnMm = await drawLength(page);
-    await acceptTracking(page);
-    await until('the length measurement', async () => ((await measurements(page)).length === 1 ? true : undefined));
+    await openStudyAtFirstImage(page, stack, series.seriesInstanceUID);
+    const drawnMm = await drawTrackedLength(page);
 
     // KHEOPS revokes alice's grants: her access token is refused and her refresh token is dead.
     await revokeUser(stack, 'alice');
@@ -180,9 +176,7 @@ test('provider down during refresh', async () => {
   const { context, page, consoleLines } = await openClinicianPage(browser);
   const prompt = page.locator('[data-kheops-auth-reauthenticate]');
   try {
-    await launchFromStudyPage(page, stack, series.seriesInstanceUID);
-    await waitForFirstViewportSeries(page, series.seriesInstanceUID);
-    await waitForRenderedFirstViewport(page);
+    await openStudyAtFirstImage(page, stack, series.seriesInstanceUID);
     await clearGatewayLog(stack);
 
     // The provider goes away for 30 s: three lifetimes of the 10 s access token.
@@ -226,12 +220,8 @@ test('a save waiting for sign-in survives closing the tab', async () => {
   const { context, page, consoleLines } = await openClinicianPage(browser);
   context.on('page', opened => opened.on('console', message => consoleLines.push(`${message.type()}: ${message.text()}`)));
   try {
-    await launchFromStudyPage(page, stack, series.seriesInstanceUID);
-    await waitForFirstViewportSeries(page, series.seriesInstanceUID);
-    await waitForRenderedFirstViewport(page);
-    const drawnMm = await drawLength(page);
-    await acceptTracking(page);
-    await until('the length measurement', async () => ((await measurements(page)).length === 1 ? true : undefined));
+    await openStudyAtFirstImage(page, stack, series.seriesInstanceUID);
+    const drawnMm = await drawTrackedLength(page);
     await revokeUser(stack, 'alice');
     await saveReport(page, `Report kept across tabs ${Date.now()}`);
     // The save now waits for a sign-in; the clinician closes the tab instead.

@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
 import { artifactPath, useBrowser } from './support/browser';
-import { clickedCtSeries, launchFromStudyPage, openClinicianPage, waitForFirstViewportSeries } from './support/launch';
+import { clickedCtSeries, openClinicianPage, openStudyAtFirstImage } from './support/launch';
 import { clearGatewayLog, gatewayLog } from './support/gateway-log';
 import { fetchFirstInstance, readSr, srSeriesInOrthanc } from './support/sr';
-import { acceptTracking, drawLength, measurements, saveReport, until } from './support/measurements';
+import { acceptTracking, drawLength, drawTrackedLength, measurements, saveReport, until } from './support/measurements';
 import { stackInfo } from './support/stack-info';
 import { gridViewports, waitForRenderedFirstViewport, waitForRenderedPanes } from './support/viewer';
 
@@ -35,9 +35,7 @@ test('MPR and MIP render the clicked series', async () => {
   const { series } = clickedCtSeries(stack);
   const { context, page, consoleLines } = await openClinicianPage(browser);
   try {
-    await launchFromStudyPage(page, stack, series.seriesInstanceUID);
-    await waitForFirstViewportSeries(page, series.seriesInstanceUID);
-    await waitForRenderedFirstViewport(page);
+    await openStudyAtFirstImage(page, stack, series.seriesInstanceUID);
 
     // MPR from the Layout menu: three volume viewports of the clicked series, each drawn.
     await chooseLayout(page, 'MPR');
@@ -76,9 +74,7 @@ test('measurement saved as SR reaches KHEOPS', async () => {
   const { context, page, consoleLines } = await openClinicianPage(browser);
   const reportName = `KHEOPS e2e report ${Date.now()}`;
   try {
-    await launchFromStudyPage(page, stack, series.seriesInstanceUID);
-    await waitForFirstViewportSeries(page, series.seriesInstanceUID);
-    await waitForRenderedFirstViewport(page);
+    await openStudyAtFirstImage(page, stack, series.seriesInstanceUID);
     await clearGatewayLog(stack);
 
     const drawnMm = await drawLength(page);
@@ -128,9 +124,7 @@ test('measurement saved as SR reaches KHEOPS', async () => {
   // A new launch of the study lists the report in the study browser.
   const again = await openClinicianPage(browser);
   try {
-    await launchFromStudyPage(again.page, stack, series.seriesInstanceUID);
-    await waitForFirstViewportSeries(again.page, series.seriesInstanceUID);
-    await waitForRenderedFirstViewport(again.page);
+    await openStudyAtFirstImage(again.page, stack, series.seriesInstanceUID);
     const thumbnail = again.page.getByText(reportName.slice(0, 20)).first();
     await thumbnail.waitFor({ timeout: 60_000 });
     // Opening the report draws its length on the measured image again.
@@ -171,14 +165,10 @@ test('read-only session cannot save', async () => {
   const { context, page, consoleLines } = await openClinicianPage(browser);
   const reportName = `Read-only report ${Date.now()}`;
   try {
-    await launchFromStudyPage(page, stack, series.seriesInstanceUID, { name: 'bob', password: 'bob' });
-    await waitForFirstViewportSeries(page, series.seriesInstanceUID);
-    await waitForRenderedFirstViewport(page);
+    await openStudyAtFirstImage(page, stack, series.seriesInstanceUID, { name: 'bob', password: 'bob' });
     await clearGatewayLog(stack);
 
-    await drawLength(page);
-    await acceptTracking(page);
-    await until('the length measurement', async () => ((await measurements(page)).length === 1 ? true : undefined));
+    await drawTrackedLength(page);
     await saveReport(page, reportName);
 
     // The clinician is told why, instead of a bare failure.

@@ -32,6 +32,17 @@ function rotatingProvider() {
   return { refresh, presented };
 }
 
+/** The rotating provider, unreachable (the browser's network error) until it comes back. */
+function unreachableProvider() {
+  const provider = rotatingProvider();
+  let down = true;
+  const refresh = jest.fn(async (base: User) => {
+    if (down) throw new TypeError('Failed to fetch');
+    return provider.refresh(base);
+  });
+  return { refresh, comeBack: () => (down = false) };
+}
+
 function deps(store: MemoryTokenStore, refresh: TokenKeeperDeps['refresh'], health: SessionHealth[] = []): TokenKeeperDeps {
   return {
     store,
@@ -112,12 +123,7 @@ test('a tab that starts later adopts the newer tokens another tab stored', async
 
 test('an unreachable provider puts the session at risk, then it recovers by itself', async () => {
   const store = new MemoryTokenStore();
-  const provider = rotatingProvider();
-  let down = true;
-  const refresh = jest.fn(async (base: User) => {
-    if (down) throw new TypeError('Failed to fetch');
-    return provider.refresh(base);
-  });
+  const { refresh, comeBack } = unreachableProvider();
   const health: SessionHealth[] = [];
   const keeper = new TokenKeeper(deps(store, refresh, health), 'k', makeUser(1, Date.now()), Date.now());
   await keeper.start();
@@ -125,7 +131,7 @@ test('an unreachable provider puts the session at risk, then it recovers by itse
   expect(health).toEqual(['at-risk']);
   await jest.advanceTimersByTimeAsync(3_000);
   expect(refresh.mock.calls.length).toBeGreaterThanOrEqual(3);
-  down = false;
+  comeBack();
   await jest.advanceTimersByTimeAsync(16_000);
   expect(health).toEqual(['at-risk', 'active']);
   expect(keeper.current().access_token).not.toBe('at-1');
@@ -165,19 +171,14 @@ test('a session without a refresh token ends at renewal time instead of presenti
 
 test('a request waiting on an unreachable provider is released by the retry that succeeds', async () => {
   const store = new MemoryTokenStore();
-  const provider = rotatingProvider();
-  let down = true;
-  const refresh = jest.fn(async (base: User) => {
-    if (down) throw new TypeError('Failed to fetch');
-    return provider.refresh(base);
-  });
+  const { refresh, comeBack } = unreachableProvider();
   const keeper = new TokenKeeper(deps(store, refresh), 'k', makeUser(1, Date.now()), Date.now());
   await keeper.start();
   let released: User | undefined;
   void keeper.renewOrWait().then(user => (released = user));
   await jest.advanceTimersByTimeAsync(4_000);
   expect(released).toBeUndefined();
-  down = false;
+  comeBack();
   await jest.advanceTimersByTimeAsync(16_000);
   expect(released?.access_token).toBe('at-2');
   keeper.stop();

@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { newViewerContext } from './browser';
 import type { StackInfo } from './stack-info';
+import { waitForRenderedFirstViewport } from './viewer';
 
 export interface SampleSeries {
   seriesInstanceUID: string;
@@ -53,6 +54,18 @@ export async function launchFromStudyPage(
   await page.click('#login');
   await page.waitForURL(url => url.origin === stack.viewerOrigin && url.pathname === '/kheops', { timeout: 60_000 });
   return new URL(page.url());
+}
+
+/** A launch from the study page as launchFromStudyPage, then the clicked series drawn in OHIF's first viewport. */
+export async function openStudyAtFirstImage(
+  page: Page,
+  stack: StackInfo,
+  seriesInstanceUID: string,
+  user?: { name: string; password: string },
+): Promise<void> {
+  await launchFromStudyPage(page, stack, seriesInstanceUID, user);
+  await waitForFirstViewportSeries(page, seriesInstanceUID);
+  await waitForRenderedFirstViewport(page);
 }
 
 /** Waits until OHIF's first viewport holds the given series (read from window.services). */

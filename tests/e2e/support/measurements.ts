@@ -51,6 +51,17 @@ export async function measurements(page: Page): Promise<Array<{ SOPInstanceUID?:
   });
 }
 
+/**
+ * Draws a length measurement, says yes to OHIF's tracking question, and waits until OHIF lists it as
+ * the page's one measurement; returns the drawn length in millimetres (see drawLength).
+ */
+export async function drawTrackedLength(page: Page): Promise<number> {
+  const drawnMm = await drawLength(page);
+  await acceptTracking(page);
+  await until('the length measurement', async () => ((await measurements(page)).length === 1 ? true : undefined));
+  return drawnMm;
+}
+
 /** The measurements panel's "Create SR" button, then the report dialog: name it and save. */
 export async function saveReport(page: Page, reportName: string): Promise<void> {
   const createSr = page.getByRole('button', { name: 'Create SR' }).first();
