@@ -37,7 +37,7 @@ function report(file) {
 }
 
 /** Source modules each runtime module loads lazily, with import(): never part of the module itself. */
-const LAZY_MODULES = { 'extension-kheops-auth': ['src/ohif/report-download.ts', 'src/ohif/legacy-launch-parsing.ts'] };
+const LAZY_MODULES = { 'extension-kheops-auth': ['src/ohif/saves/report-download.ts', 'src/launch/legacy-launch-parsing.ts'] };
 
 const runtimeDir = path.join(root, 'dist', 'runtime');
 // Lazy modules carry a content hash in their names: clear the folder so no earlier one is left to ship.

@@ -1,4 +1,4 @@
-import kheopsAuthExtension from './ohif/extension';
+import kheopsAuthExtension from './ohif/wiring/extension';
 
 export default kheopsAuthExtension;
 export { EXTENSION_ID, APP_CONFIG_KEY } from './id';

@@ -1,5 +1,12 @@
-import type { TabUser } from '../session/tab-user';
 import type { OidcLaunch } from './types';
+
+/** The person a tab is signed in as, as far as the question needs it (session/tab-user.ts reads it). */
+export interface SignedInPerson {
+  /** The names the person goes by: `sub`, `preferred_username`, `email`. */
+  identifiers: string[];
+  /** How to call them on screen. */
+  displayName: string;
+}
 
 /**
  * A launch that would sign this tab in as someone else than the person already signed in here.
@@ -50,7 +57,7 @@ function sameIdentifier(identifier: string, hint: string): boolean {
  * the launch names a person (`login_hint`) in a form that can be compared, and that person is not
  * the one signed in. No hint, or an opaque one, asks nothing: the provider decides who signs in.
  */
-export function launchConflict(tabUser: TabUser | undefined, launch: Pick<OidcLaunch, 'loginHint' | 'issuer'>): DifferentUserQuestion | undefined {
+export function launchConflict(tabUser: SignedInPerson | undefined, launch: Pick<OidcLaunch, 'loginHint' | 'issuer'>): DifferentUserQuestion | undefined {
   const hint = launch.loginHint?.trim();
   if (!tabUser || tabUser.identifiers.length === 0 || !hint || isOpaqueLoginHint(hint)) return undefined;
   if (tabUser.identifiers.some(identifier => sameIdentifier(identifier, hint))) return undefined;

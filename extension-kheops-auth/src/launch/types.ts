@@ -22,3 +22,22 @@ export type LaunchResult = OidcLaunch | Refusal;
 export function refuse(code: KheopsAuthErrorCode, message: string): Refusal {
   return { kind: 'refusal', code, message };
 }
+
+/**
+ * A token KHEOPS handed over in a launch URL (viewer link, report provider). There is no refresh
+ * token and no way to get another one from the viewer: it is used as it is until it expires, and
+ * then the session has ended for good ("Open the study again from KHEOPS").
+ */
+export interface StaticToken {
+  accessToken: string;
+  /** Epoch seconds. */
+  expiresAt: number;
+  scopes: string[];
+  /** Who it belongs to, when known (a viewer link does not say). */
+  subject?: string | undefined;
+  /** Whether the launch stated the lifetime (`known`) or the viewer assumed one (`assumed`); `known` when absent. */
+  end?: 'known' | 'assumed' | undefined;
+}
+
+/** A viewer link says nothing of its lifetime; KHEOPS viewer tokens live 5 h. */
+export const VIEWER_TOKEN_ASSUMED_LIFETIME_SECONDS = 5 * 3600;

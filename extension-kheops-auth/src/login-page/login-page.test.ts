@@ -4,8 +4,9 @@
 import { KheopsAuthError } from '../errors';
 import { MemoryStorage } from '../__tests__/memory-storage';
 import { describeQuestion, describeUnchanged } from '../launch/launch-conflict';
-import { renderQuestion, renderRefusal, renderUnchanged, REFUSED_TITLE } from './render-status';
-import { LAUNCH_REFUSED_HINT, startLogin, type LoginPageInput } from './start-login';
+import { STATUS_TEXT } from '../login/status-text';
+import { renderQuestion, renderRefusal, renderUnchanged } from './render-status';
+import { startLogin, type LoginPageInput } from './start-login';
 
 const VIEWER = 'https://viewer.example.org';
 const ISSUER = 'https://kheops.example.org/api';
@@ -36,7 +37,7 @@ describe('startLogin', () => {
   it('refuses a foreign target before anything leaves the page', async () => {
     const begin = jest.fn();
     const outcome = await startLogin(input(launchQuery('https://evil.example/kheops')), begin);
-    expect(outcome).toMatchObject({ kind: 'refused', failure: { code: 'foreign_target', hint: LAUNCH_REFUSED_HINT } });
+    expect(outcome).toMatchObject({ kind: 'refused', failure: { code: 'foreign_target', hint: STATUS_TEXT.launchRefused.hint } });
     expect(begin).not.toHaveBeenCalled();
   });
 
@@ -144,14 +145,14 @@ describe('renderRefusal', () => {
   });
 
   it('replaces the working status with the refusal, its reason code and the same data attributes as the viewer', () => {
-    renderRefusal(document, { code: 'unknown_issuer', message: 'The launch comes from "x".', hint: LAUNCH_REFUSED_HINT });
+    renderRefusal(document, { code: 'unknown_issuer', message: 'The launch comes from "x".', hint: STATUS_TEXT.launchRefused.hint });
     expect(document.querySelector('[data-kheops-auth-status="working"]')).toBeNull();
     const frame = document.querySelector('[data-kheops-auth-status="refused"]');
     expect(frame?.getAttribute('role')).toBe('alert');
-    expect(frame?.textContent).toContain(REFUSED_TITLE);
+    expect(frame?.textContent).toContain(STATUS_TEXT.launchRefused.title);
     expect(document.querySelector('[data-kheops-auth-message]')?.textContent).toBe('The launch comes from "x".');
     expect(document.querySelector('[data-kheops-auth-code="unknown_issuer"]')?.textContent).toBe('unknown_issuer');
-    expect(frame?.textContent).toContain(LAUNCH_REFUSED_HINT);
+    expect(frame?.textContent).toContain(STATUS_TEXT.launchRefused.hint);
   });
 
   it('shows hostile launch parameters as text, never as markup', async () => {

@@ -4,9 +4,10 @@
  */
 import { describeQuestion, describeUnchanged } from '../launch/launch-conflict';
 import { renderQuestion, renderRefusal, renderUnchanged } from './render-status';
-import { startLogin, type LoginPageOutcome } from './start-login';
+import type { LoginOutcome } from '../login/login-decision';
+import { startLogin } from './start-login';
 
-function show(outcome: LoginPageOutcome): void {
+function show(outcome: LoginOutcome): void {
   if (outcome.kind === 'refused') {
     console.warn(`[kheops-auth] launch refused (${outcome.failure.code}): ${outcome.failure.message}`);
     // The refused launch's parameters leave the address bar and history: whatever a hostile link

@@ -5,8 +5,9 @@
  * exchanges the code. The in-viewer route (routes/PopupCallbackRoute.tsx) does the same where a
  * deployment cannot serve this page.
  */
-import { describeFailure } from '../routes/describe-failure';
+import { describeFailure } from '../login/describe-failure';
 import { returnToOpener } from '../session/popup-sign-in';
+import { STATUS_TEXT } from '../login/status-text';
 import { renderRefusal } from './render-status';
 
 try {
@@ -14,5 +15,5 @@ try {
 } catch (error) {
   const failure = describeFailure(error);
   console.warn(`[kheops-auth] popup sign-in failed (${failure.code}): ${failure.message}`);
-  renderRefusal(document, { ...failure, hint: 'Close this window and try again from the viewer.' });
+  renderRefusal(document, { ...failure, hint: STATUS_TEXT.popupFailed.hint });
 }

@@ -1,8 +1,6 @@
 import type { QuestionView, UnchangedView } from '../launch/launch-conflict';
-import type { FailureView } from '../routes/describe-failure';
-
-/** The title the in-viewer login route shows over a refusal (routes/LoginRoute.tsx). */
-export const REFUSED_TITLE = 'This launch was refused';
+import type { FailureView } from '../login/describe-failure';
+import { STATUS_TEXT } from '../login/status-text';
 
 type Status = 'refused' | 'confirm' | 'unchanged';
 
@@ -41,7 +39,7 @@ function message(card: HTMLElement, element: ElementMaker, text: string): void {
 }
 
 export function renderRefusal(document: Document, failure: FailureView): HTMLElement {
-  return renderCard(document, 'refused', REFUSED_TITLE, (card, element) => {
+  return renderCard(document, 'refused', STATUS_TEXT.launchRefused.title, (card, element) => {
     message(card, element, failure.message);
     if (failure.hint) {
       const hint = element('p', failure.hint);

@@ -1,14 +1,9 @@
 import React from 'react';
-import { getRuntime } from '../ohif/runtime';
-import { describeFailure, type FailureView } from './describe-failure';
+import { STATUS_TEXT } from '../login/status-text';
+import { runtime } from '../runtime';
+import { describeFailure, type FailureView } from '../login/describe-failure';
 import { navigateWithinApp, scrubCurrentUrl } from './navigate';
 import { StatusPage } from './StatusPage';
-
-/**
- * One completion per callback URL: if OHIF mounts the route twice, the second mount must wait for
- * the first exchange instead of presenting the single-use code again.
- */
-const completions = new Map<string, Promise<{ target: string }>>();
 
 type CallbackState = { phase: 'working' } | { phase: 'failed'; failure: FailureView };
 
@@ -21,16 +16,18 @@ export class CallbackRoute extends React.Component<Record<string, unknown>, Call
   }
 
   private async complete(): Promise<void> {
-    const runtime = getRuntime();
-    if (!runtime.ready) {
-      this.fail(describeFailure(runtime.problem));
+    const setup = runtime.setup;
+    if (!setup.ready) {
+      this.fail(describeFailure(setup.problem));
       return;
     }
+    // One completion per callback URL (runtime.ts): a second mount waits for the first exchange.
+    const completions = runtime.callbackCompletions;
     const callbackUrl = window.location.href;
     try {
       let completion = completions.get(callbackUrl);
       if (!completion) {
-        completion = runtime.session.completeSignIn(callbackUrl);
+        completion = setup.session.completeSignIn(callbackUrl);
         completions.set(callbackUrl, completion);
       }
       const { target } = await completion;
@@ -50,8 +47,8 @@ export class CallbackRoute extends React.Component<Record<string, unknown>, Call
   override render(): React.ReactNode {
     if (this.state.phase === 'failed') {
       const { failure } = this.state;
-      return <StatusPage tone="refused" title="Sign-in failed" message={failure.message} hint={failure.hint} code={failure.code} />;
+      return <StatusPage tone="refused" title={STATUS_TEXT.signInFailed.title} message={failure.message} hint={failure.hint} code={failure.code} />;
     }
-    return <StatusPage tone="working" title="Opening the study" message="Completing the sign-in…" />;
+    return <StatusPage tone="working" title={STATUS_TEXT.completing.title} message={STATUS_TEXT.completing.message} />;
   }
 }

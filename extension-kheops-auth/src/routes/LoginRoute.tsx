@@ -1,11 +1,9 @@
 import React from 'react';
-import { describeQuestion, describeUnchanged, launchConflict, type DifferentUserQuestion } from '../launch/launch-conflict';
-import { parseThirdPartyLogin } from '../launch/third-party-login';
-import type { OidcLaunch } from '../launch/types';
-import { getRuntime } from '../ohif/runtime';
-import { readTabUser } from '../session/tab-user';
-import { readViewerPage } from '../session/viewer-page';
-import { describeFailure, type FailureView } from './describe-failure';
+import { describeQuestion, describeUnchanged, type DifferentUserQuestion } from '../launch/launch-conflict';
+import { describeFailure, type FailureView } from '../login/describe-failure';
+import { decideLogin, type BeginSignIn, type CancelOutcome, type LoginOutcome } from '../login/login-decision';
+import { STATUS_TEXT } from '../login/status-text';
+import { runtime } from '../runtime';
 import { navigateWithinApp, scrubCurrentUrl } from './navigate';
 import { StatusPage } from './StatusPage';
 
@@ -13,63 +11,57 @@ type LoginState =
   | { phase: 'working' }
   | { phase: 'refused'; failure: FailureView }
   /** The launch would sign the tab in as someone else: nothing has left the page until the person answers. */
-  | { phase: 'confirm'; question: DifferentUserQuestion; launch: OidcLaunch }
+  | { phase: 'confirm'; question: DifferentUserQuestion; proceed(): Promise<LoginOutcome>; cancel(): CancelOutcome }
   | { phase: 'unchanged'; question: DifferentUserQuestion };
+
+export interface LoginRouteProps {
+  /** How the sign-in leaves for the provider; OHIF passes nothing, so it is the session code's redirect. */
+  begin?: BeginSignIn;
+}
 
 /**
  * The third-party initiated login route (OIDC Core §4). A class component on purpose: OHIF renders
- * it with its own React, and hooks from the runtime bundle's React copy would fail there. Makes the
- * same decisions as the small login page (login-page/start-login.ts), from the same functions.
+ * it with its own React, and hooks from the runtime bundle's React copy would fail there. The
+ * decision is the small login page's (login/login-decision.ts); this only shows it.
  */
-export class LoginRoute extends React.Component<Record<string, unknown>, LoginState> {
+export class LoginRoute extends React.Component<LoginRouteProps, LoginState> {
   override state: LoginState = { phase: 'working' };
 
   override componentDidMount(): void {
     void this.start();
   }
 
-  private refuse(failure: FailureView): void {
-    console.warn(`[kheops-auth] launch refused (${failure.code}): ${failure.message}`);
-    // As the small login page does: whatever a hostile link smuggled into the parameters leaves the history.
-    scrubCurrentUrl();
-    this.setState({ phase: 'refused', failure });
+  private async start(): Promise<void> {
+    const setup = runtime.setup;
+    if (!setup.ready) {
+      this.show({ kind: 'refused', failure: describeFailure(setup.problem) });
+      return;
+    }
+    const input = { config: setup.config, search: window.location.search, origin: window.location.origin, storage: window.sessionStorage, now: () => Date.now() };
+    this.show(await decideLogin(input, this.props.begin));
   }
 
-  private start(): Promise<void> {
-    const runtime = getRuntime();
-    if (!runtime.ready) {
-      this.refuse(describeFailure(runtime.problem));
-      return Promise.resolve();
+  private show(outcome: LoginOutcome): void {
+    if (outcome.kind === 'refused') {
+      const { failure } = outcome;
+      console.warn(`[kheops-auth] launch refused (${failure.code}): ${failure.message}`);
+      // As the small login page does: whatever a hostile link smuggled into the parameters leaves the history.
+      scrubCurrentUrl();
+      this.setState({ phase: 'refused', failure });
+    } else if (outcome.kind === 'confirm') {
+      this.setState({ phase: 'confirm', question: outcome.question, proceed: outcome.proceed, cancel: outcome.cancel });
     }
-    const launch = parseThirdPartyLogin(new URLSearchParams(window.location.search), runtime.config, window.location.origin);
-    if (launch.kind === 'refusal') {
-      this.refuse({ code: launch.code, message: launch.message, hint: 'Open the study again from KHEOPS. If this keeps happening, tell your administrator.' });
-      return Promise.resolve();
-    }
-    const question = launchConflict(readTabUser(window.sessionStorage, runtime.config.issuers, Date.now()), launch);
-    if (question) {
-      this.setState({ phase: 'confirm', question, launch });
-      return Promise.resolve();
-    }
-    return this.signIn(launch);
   }
 
-  private async signIn(launch: OidcLaunch): Promise<void> {
-    const runtime = getRuntime();
-    if (!runtime.ready) return;
+  private proceed(proceed: () => Promise<LoginOutcome>): void {
     this.setState({ phase: 'working' });
-    try {
-      await runtime.session.beginSignIn(launch);
-    } catch (error) {
-      this.refuse(describeFailure(error));
-    }
+    void proceed().then(outcome => this.show(outcome));
   }
 
   /** Back to the viewer page the tab showed (its session untouched), or say that nothing changed. */
-  private cancel(question: DifferentUserQuestion): void {
-    const runtime = getRuntime();
-    const page = runtime.ready ? readViewerPage(window.sessionStorage, window.location.origin, runtime.config.allowedTargetPaths) : undefined;
-    if (page) navigateWithinApp(page);
+  private cancel(question: DifferentUserQuestion, cancel: () => CancelOutcome): void {
+    const outcome = cancel();
+    if (outcome.kind === 'return') navigateWithinApp(outcome.page);
     else this.setState({ phase: 'unchanged', question });
   }
 
@@ -77,7 +69,7 @@ export class LoginRoute extends React.Component<Record<string, unknown>, LoginSt
     const { state } = this;
     if (state.phase === 'refused') {
       const { failure } = state;
-      return <StatusPage tone="refused" title="This launch was refused" message={failure.message} hint={failure.hint} code={failure.code} />;
+      return <StatusPage tone="refused" title={STATUS_TEXT.launchRefused.title} message={failure.message} hint={failure.hint} code={failure.code} />;
     }
     if (state.phase === 'confirm') {
       const view = describeQuestion(state.question);
@@ -87,8 +79,8 @@ export class LoginRoute extends React.Component<Record<string, unknown>, LoginSt
           title={view.title}
           message={view.message}
           actions={[
-            { label: view.continueLabel, action: 'continue', onClick: () => void this.signIn(state.launch) },
-            { label: view.cancelLabel, action: 'cancel', onClick: () => this.cancel(state.question) },
+            { label: view.continueLabel, action: 'continue', onClick: () => this.proceed(state.proceed) },
+            { label: view.cancelLabel, action: 'cancel', onClick: () => this.cancel(state.question, state.cancel) },
           ]}
         />
       );
@@ -97,6 +89,6 @@ export class LoginRoute extends React.Component<Record<string, unknown>, LoginSt
       const view = describeUnchanged(state.question);
       return <StatusPage tone="unchanged" title={view.title} message={view.message} />;
     }
-    return <StatusPage tone="working" title="Opening the study" message="Signing you in with KHEOPS…" />;
+    return <StatusPage tone="working" title={STATUS_TEXT.signingIn.title} message={STATUS_TEXT.signingIn.message} />;
   }
 }

@@ -1,6 +1,7 @@
 import React from 'react';
-import { getRuntime } from '../ohif/runtime';
-import { describeFailure, type FailureView } from './describe-failure';
+import { STATUS_TEXT } from '../login/status-text';
+import { returnToOpener } from '../session/popup-sign-in';
+import { describeFailure, type FailureView } from '../login/describe-failure';
 import { StatusPage } from './StatusPage';
 
 type PopupState = { phase: 'working' } | { phase: 'failed'; failure: FailureView };
@@ -14,10 +15,9 @@ export class PopupCallbackRoute extends React.Component<Record<string, unknown>,
   }
 
   private complete(): void {
-    const runtime = getRuntime();
     try {
-      if (!runtime.ready) throw runtime.problem;
-      runtime.session.completePopupCallback(window.location.href);
+      // Only hands the answer to the opener, which checks and exchanges it: no configuration is needed here.
+      returnToOpener(window.location.href, window);
     } catch (error) {
       const failure = describeFailure(error);
       console.warn(`[kheops-auth] popup sign-in failed (${failure.code}): ${failure.message}`);
@@ -28,8 +28,8 @@ export class PopupCallbackRoute extends React.Component<Record<string, unknown>,
   override render(): React.ReactNode {
     if (this.state.phase === 'failed') {
       const { failure } = this.state;
-      return <StatusPage tone="refused" title="Sign-in failed" message={failure.message} hint="Close this window and try again from the viewer." code={failure.code} />;
+      return <StatusPage tone="refused" title={STATUS_TEXT.popupFailed.title} message={failure.message} hint={STATUS_TEXT.popupFailed.hint} code={failure.code} />;
     }
-    return <StatusPage tone="working" title="Signed in" message="Returning to the viewer…" />;
+    return <StatusPage tone="working" title={STATUS_TEXT.returning.title} message={STATUS_TEXT.returning.message} />;
   }
 }

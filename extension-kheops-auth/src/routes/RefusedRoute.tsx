@@ -1,6 +1,8 @@
 import React from 'react';
 import type { KheopsAuthErrorCode } from '../errors';
-import { legacyRefusal, REFUSAL_TEXT } from '../ohif/legacy-launch';
+import { REFUSAL_TEXT } from '../launch/legacy-launch-capture';
+import { STATUS_TEXT } from '../login/status-text';
+import { runtime } from '../runtime';
 import { StatusPage } from './StatusPage';
 
 /**
@@ -9,16 +11,16 @@ import { StatusPage } from './StatusPage';
  * A plain function component without hooks.
  */
 export function RefusedRoute(): React.ReactElement {
-  const kept = legacyRefusal();
+  const kept = runtime.refusal;
   const raw = new URLSearchParams(window.location.search).get('code') ?? '';
   const code = (kept?.code ?? (raw in REFUSAL_TEXT ? raw : 'invalid_link')) as KheopsAuthErrorCode;
   const message = kept?.message ?? REFUSAL_TEXT[code] ?? 'The launch was refused.';
   return (
     <StatusPage
       tone="refused"
-      title="This launch was refused"
+      title={STATUS_TEXT.launchRefused.title}
       message={message}
-      hint="Open the study again from KHEOPS. If this keeps happening, tell your administrator."
+      hint={STATUS_TEXT.launchRefused.hint}
       code={code}
     />
   );

@@ -4,7 +4,7 @@
 import React from 'react';
 import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { KheopsAuthError } from '../errors';
-import { setRuntime } from '../ohif/runtime';
+import { runtime } from '../runtime';
 import { requireValidConfig } from '../config/validate';
 import type { KheopsSession } from '../session/kheops-session';
 import { CallbackRoute } from './CallbackRoute';
@@ -14,7 +14,7 @@ const ISSUER = 'https://kheops.example.org/api';
 const config = requireValidConfig({ issuers: [{ issuer: ISSUER, clientId: 'ohif-viewer', dicomWebRoot: 'https://kheops.example.org/api' }] });
 
 function useSession(session: Partial<KheopsSession>): void {
-  setRuntime({ ready: true, config, session: session as KheopsSession });
+  runtime.setup = { ready: true, config, session: session as KheopsSession };
 }
 
 let warn: jest.SpyInstance;
@@ -26,20 +26,20 @@ afterEach(() => warn.mockRestore());
 describe('LoginRoute', () => {
   it('starts the sign-in for a valid launch', async () => {
     const beginSignIn = jest.fn().mockResolvedValue(undefined);
-    useSession({ beginSignIn });
+    useSession({});
     const target = `${window.location.origin}/kheops?StudyInstanceUIDs=1.2`;
     window.history.replaceState(null, '', `/kheops/login?iss=${encodeURIComponent(ISSUER)}&login_hint=alice&target_link_uri=${encodeURIComponent(target)}`);
-    render(<LoginRoute />);
+    render(<LoginRoute begin={beginSignIn} />);
     expect(screen.getByText('Signing you in with KHEOPS…')).toBeTruthy();
     await waitFor(() => expect(beginSignIn).toHaveBeenCalledTimes(1));
-    expect(beginSignIn.mock.calls[0][0]).toMatchObject({ kind: 'oidc', loginHint: 'alice', target: '/kheops?StudyInstanceUIDs=1.2' });
+    expect(beginSignIn.mock.calls[0][1]).toMatchObject({ kind: 'oidc', loginHint: 'alice', target: '/kheops?StudyInstanceUIDs=1.2' });
   });
 
   it('shows why a launch from an unknown issuer is refused, as text', async () => {
     const beginSignIn = jest.fn();
-    useSession({ beginSignIn });
+    useSession({});
     window.history.replaceState(null, '', `/kheops/login?iss=${encodeURIComponent('<img src=x onerror=alert(1)>')}`);
-    const { container } = render(<LoginRoute />);
+    const { container } = render(<LoginRoute begin={beginSignIn} />);
     await screen.findByText('This launch was refused');
     expect(container.querySelector('[data-kheops-auth-code="unknown_issuer"]')).not.toBeNull();
     expect(container.querySelector('img')).toBeNull();
@@ -51,7 +51,7 @@ describe('LoginRoute', () => {
   });
 
   it('shows the configuration problem when the extension could not start', async () => {
-    setRuntime({ ready: false, problem: new KheopsAuthError('configuration_invalid', 'kheopsAuth.issuers must list at least one trusted issuer') });
+    runtime.setup = { ready: false, problem: new KheopsAuthError('configuration_invalid', 'kheopsAuth.issuers must list at least one trusted issuer') };
     window.history.replaceState(null, '', '/kheops/login?iss=x');
     const { container } = render(<LoginRoute />);
     await screen.findByText(/must list at least one trusted issuer/);
@@ -74,25 +74,25 @@ describe('LoginRoute in a tab where someone is signed in', () => {
 
   it('asks before signing in someone else, and continues when told to', async () => {
     const beginSignIn = jest.fn().mockResolvedValue(undefined);
-    useSession({ beginSignIn });
+    useSession({});
     launchAsBob();
-    const { container } = render(<LoginRoute />);
+    const { container } = render(<LoginRoute begin={beginSignIn} />);
     await screen.findByText('You are signed in as Alice Martin. KHEOPS asks to open a study as bob.');
     expect(container.querySelector('[data-kheops-auth-status="confirm"]')).not.toBeNull();
     expect(beginSignIn).not.toHaveBeenCalled();
     fireEvent.click(container.querySelector('[data-kheops-auth-action="continue"]')!);
     await waitFor(() => expect(beginSignIn).toHaveBeenCalledTimes(1));
-    expect(beginSignIn.mock.calls[0][0]).toMatchObject({ loginHint: 'bob', target: '/kheops?StudyInstanceUIDs=9.8.7' });
+    expect(beginSignIn.mock.calls[0][1]).toMatchObject({ loginHint: 'bob', target: '/kheops?StudyInstanceUIDs=9.8.7' });
   });
 
   it('on cancel, returns to the viewer page the tab showed without a document load', async () => {
     const beginSignIn = jest.fn();
-    useSession({ beginSignIn });
+    useSession({});
     window.sessionStorage.setItem('kheops-auth.viewer-page', '/kheops?StudyInstanceUIDs=1.2.3');
     launchAsBob();
     const popstate = jest.fn();
     window.addEventListener('popstate', popstate);
-    const { container } = render(<LoginRoute />);
+    const { container } = render(<LoginRoute begin={beginSignIn} />);
     await screen.findByText('Cancel');
     fireEvent.click(container.querySelector('[data-kheops-auth-action="cancel"]')!);
     expect(window.location.pathname + window.location.search).toBe('/kheops?StudyInstanceUIDs=1.2.3');
@@ -102,9 +102,10 @@ describe('LoginRoute in a tab where someone is signed in', () => {
   });
 
   it('on cancel with no viewer page to return to, says that nothing changed', async () => {
-    useSession({ beginSignIn: jest.fn() });
+    const beginSignIn = jest.fn();
+    useSession({});
     launchAsBob();
-    const { container } = render(<LoginRoute />);
+    const { container } = render(<LoginRoute begin={beginSignIn} />);
     fireEvent.click(await screen.findByText('Cancel'));
     await screen.findByText('Nothing was changed');
     expect(container.querySelector('[data-kheops-auth-status="unchanged"]')).not.toBeNull();

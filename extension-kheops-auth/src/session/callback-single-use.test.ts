@@ -7,6 +7,7 @@
  */
 import { ISSUER, VIEWER, testConfig } from '../__tests__/fixtures';
 import { MemoryStorage } from '../__tests__/memory-storage';
+import { beginSignIn } from './issuer-client';
 import { KheopsSession, type SessionServices } from './kheops-session';
 import { MemorySessionChannel } from './session-channel';
 import { MemoryTokenStore } from './shared-token-store';
@@ -87,7 +88,7 @@ function harness(): Harness {
   const begin = async (): Promise<string> => {
     const before = new Set(Object.keys(storageKeys(storage)));
     // The redirect never "returns" (the page would unload); the state is stored before it is attempted.
-    void session.beginSignIn({ kind: 'oidc', issuer: testConfig().issuers[0]!, loginHint: 'alice', target: '/kheops?StudyInstanceUIDs=1.2.3' }, () => undefined);
+    void beginSignIn({ kind: 'oidc', issuer: testConfig().issuers[0]!, loginHint: 'alice', target: '/kheops?StudyInstanceUIDs=1.2.3' }, testConfig().routes, { viewerOrigin: VIEWER, storage }, () => undefined);
     const deadline = Date.now() + 5_000;
     for (;;) {
       const added = Object.keys(storageKeys(storage)).filter(key => key.startsWith(STATE_PREFIX) && !before.has(key));

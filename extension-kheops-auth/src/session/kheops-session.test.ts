@@ -7,12 +7,10 @@ const signInRequest = jest.fn();
 const completeSignIn = jest.fn();
 const refresh = jest.fn();
 const revoke = jest.fn();
-const beginSignIn = jest.fn();
 jest.mock('./issuer-client', () => {
   const actual = jest.requireActual('./issuer-client');
   return {
     ...actual,
-    beginSignIn: (...args: unknown[]) => beginSignIn(...args),
     IssuerClient: jest.fn().mockImplementation(() => ({ signInRequest, completeSignIn, refresh, revoke })),
   };
 });
@@ -101,17 +99,6 @@ describe('KheopsSession.completeSignIn', () => {
     const { session } = setup();
     completeSignIn.mockRejectedValue(new Error('invalid_grant'));
     await expect(session.completeSignIn(`${VIEWER}/kheops/callback?code=c&state=abc`)).rejects.toMatchObject({ code: 'sign_in_failed' });
-  });
-});
-
-describe('KheopsSession.beginSignIn', () => {
-  it('starts the code flow for the launch with this viewer\'s routes and tab storage', async () => {
-    const { session, storage } = setup();
-    const config = testConfig();
-    const launch = { kind: 'oidc' as const, issuer: config.issuers[0]!, loginHint: 'alice', target: '/kheops?x=1' };
-    const navigate = jest.fn();
-    await session.beginSignIn(launch, navigate);
-    expect(beginSignIn).toHaveBeenCalledWith(launch, config.routes, { viewerOrigin: VIEWER, storage }, navigate);
   });
 });
 

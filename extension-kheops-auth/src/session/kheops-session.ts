@@ -1,9 +1,12 @@
 import type { User } from 'oidc-client-ts';
 import type { KheopsAuthConfig, TrustedIssuer } from '../config/types';
 import { KheopsAuthError } from '../errors';
-import type { OidcLaunch } from '../launch/types';
-import { beginSignIn, IssuerClient, stateStore, type BrowserEnvironment, type SignInState } from './issuer-client';
-import { openSignInPopup, PopupResponseListener, returnToOpener, watchClosed } from './popup-sign-in';
+import type { StaticToken } from '../launch/types';
+import { CallbackExchange } from './callback-exchange';
+import type { BrowserEnvironment, SignInState } from './issuer-client';
+import { IssuerClients } from './issuer-clients';
+import { PopupReauthentication, type SessionIdentity } from './popup-reauthentication';
+import type { Keeper } from './session-kind';
 import { browserSessionChannel, type SessionChannel } from './session-channel';
 import { loadTabUser, removeTabUser, saveTabUser } from './tab-user-store';
 import { browserTokenStore, type SharedTokenStore } from './shared-token-store';
@@ -12,10 +15,7 @@ import { checkTokens } from './token-checks';
 import { browserTimers, refreshLockName, TokenKeeper, type SessionHealth, type TimerApi } from './token-keeper';
 import { browserLock, browserTabPresence, type TabPresence, type WithLock } from './web-lock';
 import { forgetAbandonedSessions } from './abandoned-sessions';
-import { clearStaticToken, loadStaticToken, notRenewable, saveStaticToken, StaticTokenKeeper, type StaticToken } from './static-token';
-
-/** What the session needs of whoever keeps its token: TokenKeeper (OIDC) or StaticTokenKeeper (legacy launches). */
-type Keeper = Pick<TokenKeeper, 'current' | 'sessionHealth' | 'isDue' | 'renew' | 'renewOrWait' | 'ensureFresh' | 'stop' | 'start'>;
+import { clearStaticToken, loadStaticToken, notRenewable, saveStaticToken, StaticTokenKeeper } from './static-token';
 
 /** The session's collaborators outside the browser page itself; tests replace them. */
 export interface SessionServices {
@@ -54,40 +54,39 @@ export interface SignedInUser {
 }
 
 /**
- * The viewer's sign-in state across all trusted issuers: starts sign-ins, completes them, and
- * answers "which token goes on the next DICOMweb request" synchronously, as OHIF asks for it.
- * Knows nothing of React or OHIF.
+ * The viewer's sign-in state across all trusted issuers, coordinating the parts that do the work:
+ * the callback exchange, the popup re-authentication, and the keeper of the current token, whose
+ * kind (session-kind.ts) says what the session can do. Answers "which token goes on the next
+ * DICOMweb request" synchronously, as OHIF asks for it. Knows nothing of React or OHIF.
+ * (The redirect that starts a sign-in needs no session: issuer-client.ts `beginSignIn`.)
  */
 export class KheopsSession {
-  private readonly clients = new Map<string, IssuerClient>();
+  private readonly clients: IssuerClients;
+  private readonly callback: CallbackExchange;
+  private readonly reauthentication: PopupReauthentication;
   private current: { issuer: TrustedIssuer; keeper: Keeper } | undefined;
   /** Who this tab's session belonged to after a sign-out, so that "Sign in again" signs in the same person. */
-  private previous: { issuer: TrustedIssuer; loginHint: string; subject: string } | undefined;
+  private previous: SessionIdentity | undefined;
   private readonly healthListeners = new Set<HealthListener>();
   private readonly signOutListeners = new Set<SignOutListener>();
-  /** The popup sign-in under way, shared by every window opened for it. */
-  private reauthentication: { listener: PopupResponseListener; done: Promise<void> } | undefined;
 
   constructor(
     private readonly config: KheopsAuthConfig,
     private readonly environment: BrowserEnvironment,
     private readonly services: SessionServices = browserSessionServices(),
   ) {
+    this.clients = new IssuerClients(config.routes, environment);
+    this.callback = new CallbackExchange(config, environment, this.clients);
+    this.reauthentication = new PopupReauthentication(this.clients, this.callback, services.now, (issuer, user, receivedAt) => {
+      this.previous = undefined;
+      return this.keep(issuer, user, receivedAt);
+    });
     services.channel.onSignOut(key => this.followSignOut(key));
-  }
-
-  private client(issuer: TrustedIssuer): IssuerClient {
-    let client = this.clients.get(issuer.issuer);
-    if (!client) {
-      client = new IssuerClient(issuer, this.config.routes, this.environment);
-      this.clients.set(issuer.issuer, client);
-    }
-    return client;
   }
 
   /** Renews through oidc-client-ts from `base` (the newest tokens any tab holds), then checks what came back. */
   private async refreshWith(issuer: TrustedIssuer, base: User): Promise<User> {
-    const next = await this.client(issuer).refresh(base);
+    const next = await this.clients.of(issuer).refresh(base);
     checkTokens(next, issuer);
     return next;
   }
@@ -156,9 +155,12 @@ export class KheopsSession {
     await keeper.start();
   }
 
-  /** False for a static token: when it ends, only a new launch from KHEOPS helps. */
-  canSignInAgain(): boolean {
-    return !(this.current?.keeper instanceof StaticTokenKeeper);
+  /**
+   * Whether this session can be renewed, by its refresh token or by signing in again in a popup.
+   * False for a token that came with a launch URL: when it ends, only a new launch from KHEOPS helps.
+   */
+  isRenewable(): boolean {
+    return this.current?.keeper.kind.renewable ?? true;
   }
 
   onHealthChange(listener: HealthListener): () => void {
@@ -186,33 +188,8 @@ export class KheopsSession {
     await this.current.keeper.renewOrWait();
   }
 
-  /** Sends the browser to the provider: code flow with PKCE, the validated target in the stored state. */
-  beginSignIn(launch: OidcLaunch, navigate?: (url: string) => void): Promise<void> {
-    return beginSignIn(launch, this.config.routes, this.environment, navigate);
-  }
-
-
-  /** The issuer of the sign-in this tab started, found from the stored state the response names. */
-  private async pendingSignIn(url: URL): Promise<{ stateId: string; issuer: TrustedIssuer }> {
-    const stateId = url.searchParams.get('state');
-    const stored = stateId ? await stateStore(this.environment).get(stateId) : null;
-    if (!stateId || !stored) {
-      throw new KheopsAuthError(
-        'unknown_state',
-        'This sign-in response does not belong to a sign-in started in this tab, or it was already used.',
-        'Open the study again from KHEOPS.',
-      );
-    }
-    const authority = (JSON.parse(stored) as { authority?: string }).authority;
-    const issuer = this.config.issuers.find(candidate => candidate.issuer === authority);
-    if (!issuer) {
-      throw new KheopsAuthError('unknown_state', 'The pending sign-in was started for an issuer this viewer no longer trusts.');
-    }
-    return { stateId, issuer };
-  }
-
   /** The person this tab's session belongs to (or belonged to, before a sign-out). */
-  private identity(): { issuer: TrustedIssuer; loginHint: string; subject: string } | undefined {
+  private identity(): SessionIdentity | undefined {
     const current = this.current;
     if (!current) return this.previous;
     const profile = current.keeper.current().profile;
@@ -227,54 +204,10 @@ export class KheopsSession {
    * `onWindowClosed` hears when this call's window looks closed, so the page can offer to try again.
    */
   async signInAgain(view?: Window, onWindowClosed?: () => void): Promise<void> {
-    if (this.current?.keeper instanceof StaticTokenKeeper) throw notRenewable();
+    if (this.current && !this.current.keeper.kind.renewable) throw notRenewable();
     const identity = this.identity();
     if (!identity) throw new KheopsAuthError('no_session', 'No one is signed in to KHEOPS in this tab.');
-    view ??= window;
-    const popup = openSignInPopup(view);
-    const attempt = (this.reauthentication ??= this.startReauthentication(view, identity));
-    const stopWatching = watchClosed(view, popup, () => onWindowClosed?.());
-    try {
-      const target = view.location.pathname + view.location.search;
-      const request = await this.client(identity.issuer).signInRequest({ target, loginHint: identity.loginHint, returnTo: 'popup' });
-      attempt.listener.expect(request.state);
-      popup.location.replace(request.url);
-      popup.focus();
-      await attempt.done;
-    } catch (error) {
-      popup.close();
-      throw error;
-    } finally {
-      stopWatching();
-    }
-  }
-
-  private startReauthentication(view: Window, identity: { issuer: TrustedIssuer; loginHint: string; subject: string }): { listener: PopupResponseListener; done: Promise<void> } {
-    const listener = new PopupResponseListener(view);
-    const done = listener.response
-      .then(async callbackUrl => {
-        const receivedAt = this.services.now();
-        const { issuer, user } = await this.exchange(callbackUrl);
-        if (user.profile.sub !== identity.subject) {
-          const name = user.profile.preferred_username ?? user.profile.sub;
-          throw new KheopsAuthError(
-            'sign_in_failed',
-            `You signed in as ${name}, but this page belongs to ${identity.loginHint}. Sign in as ${identity.loginHint} to keep working here.`,
-          );
-        }
-        this.previous = undefined;
-        await this.keep(issuer, user, receivedAt);
-      })
-      .finally(() => {
-        listener.dispose();
-        this.reauthentication = undefined;
-      });
-    return { listener, done };
-  }
-
-  /** Runs in the popup: hands the provider's response to the viewer page that opened it. */
-  completePopupCallback(callbackUrl: string): void {
-    returnToOpener(callbackUrl, window);
+    await this.reauthentication.signIn(identity, view ?? window, onWindowClosed);
   }
 
   /**
@@ -291,14 +224,14 @@ export class KheopsSession {
     this.forgetTab(current.issuer);
     current.keeper.stop();
     // KHEOPS's link tokens come with no revocation for the viewer; they lapse at their expiry.
-    if (!(current.keeper instanceof TokenKeeper)) {
+    if (!current.keeper.kind.revocable) {
       this.signOutListeners.forEach(listener => listener('here'));
       return false;
     }
     const newest = await current.keeper.forget();
     this.services.channel.announceSignOut(key);
     this.signOutListeners.forEach(listener => listener('here'));
-    const client = this.client(current.issuer);
+    const client = this.clients.of(current.issuer);
     // This tab may still hold tokens of its own sign-in while the shared record holds another tab's.
     const [revoked] = await Promise.all([client.revoke(newest), newest.refresh_token === own.refresh_token ? undefined : client.revoke(own).catch(() => undefined)]);
     return revoked;
@@ -322,7 +255,7 @@ export class KheopsSession {
     current.keeper.stop();
     this.signOutListeners.forEach(listener => listener('elsewhere'));
     // Tokens of this tab's own sign-in that the shared record no longer held; revoking twice is harmless.
-    if (current.keeper instanceof TokenKeeper) this.client(current.issuer).revoke(own).catch(() => undefined);
+    if (current.keeper.kind.revocable) this.clients.of(current.issuer).revoke(own).catch(() => undefined);
   }
 
   /** Drops this tab's session and its stored copy; remembers whose it was for a later "Sign in again". */
@@ -334,43 +267,10 @@ export class KheopsSession {
     this.environment.storage.removeItem(ACTIVE_ISSUER_KEY);
   }
 
-  /** Exchanges the code of a callback URL whose state this tab stored; checks the RFC 9207 `iss` and the tokens. */
-  private async exchange(callbackUrl: string): Promise<{ issuer: TrustedIssuer; user: User }> {
-    const url = new URL(callbackUrl);
-    const { stateId, issuer } = await this.pendingSignIn(url);
-    const responseIssuer = url.searchParams.get('iss');
-    if (responseIssuer !== null && responseIssuer !== issuer.issuer) {
-      await stateStore(this.environment).remove(stateId);
-      throw new KheopsAuthError('issuer_mismatch', `The sign-in response comes from ${responseIssuer}, but the sign-in was sent to ${issuer.issuer}.`);
-    }
-    const error = url.searchParams.get('error');
-    if (error !== null) {
-      await stateStore(this.environment).remove(stateId);
-      const description = url.searchParams.get('error_description');
-      throw new KheopsAuthError(
-        'provider_error',
-        `${issuer.displayName} did not sign you in: ${error}${description ? ` (${description})` : ''}.`,
-        'Open the study again from KHEOPS.',
-      );
-    }
-    let user: User;
-    try {
-      user = await this.client(issuer).completeSignIn(callbackUrl);
-    } catch (cause) {
-      throw new KheopsAuthError('sign_in_failed', `The sign-in with ${issuer.displayName} could not be completed: ${(cause as Error).message}`);
-    }
-    checkTokens(user, issuer);
-    return { issuer, user };
-  }
-
-  /**
-   * Completes the sign-in from the callback URL and returns where to go next. The issuer is found
-   * from the stored state (the URL alone is not trusted), and the RFC 9207 `iss` parameter and the
-   * ID token's `iss` and `aud` are checked, which oidc-client-ts does not do.
-   */
+  /** Completes the sign-in from the callback URL (callback-exchange.ts checks it) and returns where to go next. */
   async completeSignIn(callbackUrl: string): Promise<{ target: string; user: SignedInUser }> {
     const receivedAt = this.services.now();
-    const { issuer, user } = await this.exchange(callbackUrl);
+    const { issuer, user } = await this.callback.exchange(callbackUrl);
     this.previous = undefined;
     await this.keep(issuer, user, receivedAt);
     const target = (user.state as SignInState | undefined)?.target ?? this.config.defaultTarget;

@@ -53,7 +53,7 @@ describe('static tokens (viewer link, report provider)', () => {
     expect(session.authorizationHeader()).toEqual({ Authorization: `Bearer ${TOKEN}` });
     expect(session.signedInUser()).toMatchObject({ scopes: ['read', 'write'], issuer });
     expect(session.health()).toBe('active');
-    expect(session.canSignInAgain()).toBe(false);
+    expect(session.isRenewable()).toBe(false);
     await expect(session.signInAgain()).rejects.toMatchObject({ code: 'session_not_renewable', hint: 'Open the study again from KHEOPS.' });
     await expect(session.freshAuthorizationHeader()).resolves.toEqual({ Authorization: `Bearer ${TOKEN}` });
   });
@@ -87,7 +87,7 @@ describe('static tokens (viewer link, report provider)', () => {
     const reloaded = sessionWith(clock, storage).session;
     await reloaded.restore();
     expect(reloaded.authorizationHeader()).toEqual({ Authorization: `Bearer ${TOKEN}` });
-    expect(reloaded.canSignInAgain()).toBe(false);
+    expect(reloaded.isRenewable()).toBe(false);
     expect(loadStaticToken(storage, clock.now() + 601_000)).toBeUndefined();
   });
 

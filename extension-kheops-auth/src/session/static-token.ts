@@ -1,24 +1,9 @@
 import { User } from 'oidc-client-ts';
 import { KheopsAuthError } from '../errors';
+import type { StaticToken } from '../launch/types';
+import { staticTokenSession, type Keeper, type SessionKind } from './session-kind';
 import { STATIC_TOKEN_KEY } from './storage-keys';
 import type { SessionHealth, TimerApi } from './token-keeper';
-
-/**
- * A token KHEOPS handed over in a launch URL (viewer link, report provider). There is no refresh
- * token and no way to get another one from the viewer: it is used as it is until it expires, and
- * then the session has ended for good ("Open the study again from KHEOPS").
- */
-export interface StaticToken {
-  accessToken: string;
-  /** Epoch seconds. */
-  expiresAt: number;
-  scopes: string[];
-  /** Who it belongs to, when known (a viewer link does not say). */
-  subject?: string | undefined;
-}
-
-/** A viewer link says nothing of its lifetime; KHEOPS viewer tokens live 5 h. */
-export const VIEWER_TOKEN_ASSUMED_LIFETIME_SECONDS = 5 * 3600;
 
 const STATIC_KEY = STATIC_TOKEN_KEY;
 
@@ -82,7 +67,8 @@ export interface StaticTokenKeeperDeps {
  * The TokenKeeper counterpart for a static token: `active` until it expires (or the server refuses
  * it), then `ended`. Never renews: a renewal attempt ends the session.
  */
-export class StaticTokenKeeper {
+export class StaticTokenKeeper implements Keeper {
+  readonly kind: SessionKind;
   private health: SessionHealth = 'active';
   private timer: unknown;
   private readonly user: User;
@@ -92,6 +78,7 @@ export class StaticTokenKeeper {
     token: StaticToken,
   ) {
     this.user = staticUser(token);
+    this.kind = staticTokenSession(token.end ?? 'known');
   }
 
   current(): User {
@@ -119,6 +106,11 @@ export class StaticTokenKeeper {
 
   stop(): void {
     this.deps.timers.clear(this.timer);
+  }
+
+  /** A static token has no shared record: there is nothing to drop but this tab's copy. */
+  forget(): Promise<User> {
+    return Promise.resolve(this.user);
   }
 
   ensureFresh(): Promise<User> {

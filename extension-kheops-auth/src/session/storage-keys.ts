@@ -1,7 +1,8 @@
 /**
- * Everything the extension keeps lives in sessionStorage under these prefixes: it survives the
- * sign-in round trip and a reload of the tab, and dies with the tab. Never localStorage, which any
- * later visitor of this origin on the machine could read.
+ * The keys of what the extension keeps in the tab's sessionStorage: it survives the sign-in round
+ * trip and a reload of the tab, and dies with the tab. What tabs share lives in IndexedDB instead
+ * (the rotating refresh token, shared-token-store.ts; reports waiting for a sign-in,
+ * pending-saves.ts). Never localStorage, which any later visitor of this origin on the machine could read.
  */
 export const STATE_PREFIX = 'kheops-auth.state.';
 export const USER_PREFIX = 'kheops-auth.user.';

@@ -1,5 +1,6 @@
 import { User } from 'oidc-client-ts';
 import { refreshDueAtMs, retryDelayMs } from './refresh-policy';
+import { REFRESH_TOKEN_SESSION, type Keeper, type SessionKind } from './session-kind';
 import type { SharedTokenStore, TokenRecord } from './shared-token-store';
 import type { TabPresence, WithLock } from './web-lock';
 
@@ -48,7 +49,8 @@ export const NO_REFRESH_TOKEN = Object.assign(new Error('this session has no ref
  * (callers share the in-flight one) and across tabs (a Web Lock, then a re-read of the shared store:
  * a token another tab already renewed is adopted instead of presenting a used refresh token again).
  */
-export class TokenKeeper {
+export class TokenKeeper implements Keeper {
+  readonly kind: SessionKind = REFRESH_TOKEN_SESSION;
   private user: User;
   private receivedAt: number;
   private inFlight: Promise<User> | undefined;

@@ -1,0 +1,138 @@
+import type { KheopsAuthConfig, TrustedIssuer } from '../config/types';
+import type { KheopsAuthErrorCode } from '../errors';
+import { detectLegacyLaunch, type CapturedLocation, type LegacyLaunch } from './legacy-launch';
+import { VIEWER_TOKEN_ASSUMED_LIFETIME_SECONDS, type Refusal, type StaticToken } from './types';
+
+/** Public route that shows why a legacy launch was refused; its query holds only the reason code. */
+export const REFUSED_ROUTE = '/kheops/refused';
+/** Where KHEOPS sends a report provider's implicit-flow response (the `redirect_uri` to register). */
+export const REPORT_PROVIDER_ROUTE = '/kheops/report';
+
+export interface LegacyLaunchBrowser {
+  location: CapturedLocation;
+  replaceState(url: string): void;
+  fetch(url: string): Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+  now(): number;
+}
+
+export interface LegacyLaunchSession {
+  adoptStaticToken(issuer: TrustedIssuer, token: StaticToken): Promise<void>;
+}
+
+/**
+ * What became of a launch. The caller keeps `refusal` (for the refusal route to show in full: its URL
+ * carries only the code) and `returnUri` (the validated "Return to KHEOPS" address of a
+ * report-provider launch) in the extension's runtime; this module holds no state.
+ */
+export type LegacyLaunchOutcome =
+  | { kind: 'launched'; launch: LegacyLaunch; target: string; returnUri?: string | undefined }
+  | { kind: 'refused'; refusal: Refusal };
+
+/** Generic wording per code, for a refusal route opened without the refusal in memory (after a reload). */
+export const REFUSAL_TEXT: Partial<Record<KheopsAuthErrorCode, string>> = {
+  untrusted_root: 'The launch points at a KHEOPS this viewer does not trust.',
+  launch_not_enabled: 'This KHEOPS may not open the viewer this way; the viewer\'s configuration does not allow it.',
+  invalid_link: 'The launch link is not one this viewer accepts.',
+  invalid_uid: 'The launch names a study or series that is not a valid DICOM UID.',
+  invalid_token: 'The launch carries no well-formed access token.',
+  invalid_report_configuration: 'KHEOPS\'s report-provider configuration could not be read or is not acceptable.',
+  configuration_invalid: 'The viewer\'s KHEOPS configuration is invalid.',
+};
+
+/**
+ * Takes a legacy launch out of the page URL and scrubs the address bar and history at once (the
+ * query and fragment hold a token). Runs first in preRegistration, before OHIF's router renders or
+ * anything else is requested. Returns what was there, for `completeLegacyLaunch`.
+ */
+export function captureLegacyLaunch(browser: Pick<LegacyLaunchBrowser, 'location' | 'replaceState'>): CapturedLocation | undefined {
+  const captured = { pathname: browser.location.pathname, search: browser.location.search, hash: browser.location.hash };
+  if (!detectLegacyLaunch(captured)) return undefined;
+  browser.replaceState(captured.pathname);
+  return captured;
+}
+
+function refused(browser: LegacyLaunchBrowser, refusal: Refusal): LegacyLaunchOutcome {
+  console.warn(`[kheops-auth] launch refused (${refusal.code}): ${refusal.message}`);
+  browser.replaceState(`${REFUSED_ROUTE}?${new URLSearchParams({ code: refusal.code }).toString()}`);
+  return { kind: 'refused', refusal };
+}
+
+/** Shows a refusal for a launch the extension could not even configure itself for. */
+export function refuseCapturedLaunch(browser: LegacyLaunchBrowser, refusal: Refusal): LegacyLaunchOutcome {
+  return refused(browser, refusal);
+}
+
+/**
+ * Validates the captured launch, makes its token the session's (used as a Bearer header on the
+ * trusted DICOMweb root only, never put back in a URL), and moves to the mode route. The viewer
+ * link's `ohifservermetadata` is never fetched: it is a URL with the token in it, and the
+ * configuration already knows the DICOMweb root.
+ */
+export async function completeLegacyLaunch(
+  captured: CapturedLocation,
+  config: KheopsAuthConfig,
+  session: LegacyLaunchSession,
+  browser: LegacyLaunchBrowser,
+): Promise<LegacyLaunchOutcome> {
+  const kind = detectLegacyLaunch(captured);
+  if (kind === 'ohif-token') {
+    return refused(browser, {
+      kind: 'refusal',
+      code: 'invalid_link',
+      message: 'A token in the address ("token" parameter) is not accepted: it would replace your KHEOPS session.',
+    });
+  }
+  // Fetched only now, after the address bar and history were scrubbed: the request's Referer holds no token.
+  const { checkReportProviderConfiguration, legacyLaunchTarget, parseReportProviderLaunch, parseViewerLink } = await import('./legacy-launch-parsing');
+  const nowSeconds = Math.floor(browser.now() / 1000);
+  const launch = kind === 'viewer-link' ? parseViewerLink(captured.search, config, nowSeconds) : parseReportProviderLaunch(captured, config, nowSeconds);
+  if (launch.kind === 'refusal') return refused(browser, launch);
+
+  let studyUids = launch.studyUids;
+  let seriesUid: string | undefined;
+  let returnUri: string | undefined;
+  if (launch.kind === 'report-provider') {
+    // The configuration document is public: fetched without the token, and only from the trusted root.
+    let document: unknown;
+    try {
+      const response = await browser.fetch(launch.confUri);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      document = await response.json();
+    } catch (error) {
+      return refused(browser, {
+        kind: 'refusal',
+        code: 'invalid_report_configuration',
+        message: `${launch.issuer.displayName}'s report-provider configuration could not be read (${error instanceof Error ? error.message : 'unknown error'}).`,
+      });
+    }
+    const problem = checkReportProviderConfiguration(document, launch.issuer);
+    if (problem) return refused(browser, problem);
+    returnUri = launch.returnUri;
+    studyUids = studyUids.slice(0, 1);
+  } else {
+    seriesUid = launch.seriesUid;
+  }
+
+  const lifetime = launch.expiresIn ?? VIEWER_TOKEN_ASSUMED_LIFETIME_SECONDS;
+  await session.adoptStaticToken(launch.issuer, {
+    accessToken: launch.accessToken,
+    expiresAt: Math.floor(browser.now() / 1000) + lifetime,
+    scopes: launch.scopes,
+    end: launch.expiresIn === undefined ? 'assumed' : 'known',
+    ...(launch.subject ? { subject: launch.subject } : {}),
+  });
+  const target = legacyLaunchTarget(config, studyUids, seriesUid);
+  browser.replaceState(target);
+  console.info(`[kheops-auth] ${launch.kind} launch from ${launch.issuer.displayName} accepted; the token is kept out of the URL`);
+  return { kind: 'launched', launch, target, returnUri };
+}
+
+/** The browser as the module needs it. */
+export function windowBrowser(): LegacyLaunchBrowser {
+  return {
+    location: window.location,
+    replaceState: url => window.history.replaceState(null, '', url),
+    fetch: url => window.fetch(url, { credentials: 'omit', headers: { Accept: 'application/json' }, referrerPolicy: 'no-referrer', cache: 'no-store' }),
+    now: () => Date.now(),
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * The slice of OHIF's API this extension uses, declared once: read this file first when OHIF
+ * changes. Each interface names the OHIF object it describes and holds only the members the
+ * extension calls (read from OHIF 3.13: platform/core/src/services and extensions/default). Nothing
+ * else in the extension declares an OHIF shape of its own.
+ */
+
+/** `servicesManager.services.userAuthenticationService` (platform/core UserAuthenticationService). */
+export interface UserAuthenticationService {
+  setServiceImplementation(implementation: {
+    getAuthorizationHeader?: () => Record<string, string> | undefined;
+    handleUnauthenticated?: () => unknown;
+  }): void;
+  getAuthorizationHeader(): Record<string, string> | undefined;
+}
+
+/** `uiModalService`: the modal OHIF shows over the viewer. */
+export interface ModalService {
+  show(options: { title: string; content: unknown; contentProps?: Record<string, unknown>; shouldCloseOnEsc?: boolean; shouldCloseOnOverlayClick?: boolean }): void;
+  hide(): void;
+}
+
+/** `uiNotificationService`: OHIF's toasts. */
+export interface NotificationService {
+  show(options: { title: string; message: string; type: 'info' | 'success' | 'warning' | 'error'; duration?: number }): unknown;
+}
+
+/** A measurement as `measurementService.getMeasurements()` returns it: the fields a saved report keeps. */
+export interface Measurement {
+  toolName?: unknown;
+  label?: unknown;
+  points?: unknown;
+  referenceSeriesUID?: unknown;
+  SOPInstanceUID?: unknown;
+  frameNumber?: unknown;
+}
+
+/** `measurementService`. */
+export interface MeasurementService {
+  EVENTS: { MEASUREMENT_ADDED: string; MEASUREMENT_UPDATED: string; MEASUREMENT_REMOVED: string; MEASUREMENTS_CLEARED: string };
+  subscribe(event: string, callback: () => void): { unsubscribe(): void };
+  getMeasurements(): unknown[];
+}
+
+/** `hangingProtocolService`: only its PROTOCOL_CHANGED event. */
+export interface HangingProtocolService {
+  EVENTS: { PROTOCOL_CHANGED: string };
+  subscribe(event: string, callback: () => void): { unsubscribe: () => void };
+}
+
+/** `displaySetService`. */
+export interface DisplaySetService {
+  getActiveDisplaySets(): Array<{ SeriesInstanceUID?: string }>;
+}
+
+/** The services the extension reads from `servicesManager.services`. */
+export interface Services {
+  userAuthenticationService: UserAuthenticationService;
+  uiModalService: ModalService;
+  uiNotificationService: NotificationService;
+  measurementService?: MeasurementService;
+  hangingProtocolService: HangingProtocolService;
+  displaySetService: DisplaySetService;
+}
+
+/** A command definition as `commandsManager.getCommand` returns it; the extension wraps `commandFn`. */
+export interface CommandDefinition {
+  commandFn?: (params: Record<string, unknown>) => unknown;
+}
+
+/** `commandsManager`. */
+export interface CommandsManager {
+  getCommand(commandName: string): CommandDefinition | undefined;
+}
+
+/** A data source's create function, as `extensionManager.getModuleEntry` of a data sources module returns it. */
+export interface DataSourceModuleEntry {
+  createDataSource(configuration: unknown, servicesManager: unknown, extensionManager: unknown): unknown;
+}
+
+/** `extensionManager`. */
+export interface ExtensionManager {
+  getModuleEntry(namespace: string): DataSourceModuleEntry | undefined;
+  getActiveDataSource(): Array<{ store: { dicom(dataset: unknown): Promise<unknown> } }>;
+}
+
+/** OHIF's own DICOMweb data source, which the extension's wraps rather than re-implements. */
+export const OHIF_DICOMWEB_NAMESPACE = '@ohif/extension-default.dataSourcesModule.dicomweb';

@@ -1,0 +1,91 @@
+import { OHIF_DICOMWEB_NAMESPACE, type ExtensionManager } from '../api';
+import { describeDataset, serializeDataset, type PendingSaveStore } from '../../session/pending-saves';
+import { withLiveAuthorization } from './live-authorization';
+import { callWithRecovery, type RecoveringSession } from './request-retry';
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+export interface AuthenticatedSession extends RecoveringSession {
+  /** Makes sure the next request carries a token that is not about to expire. */
+  ensureFresh(): Promise<void>;
+  /** The signed-in person (`sub`), to file a report that waits for a sign-in under their name. */
+  userId(): string | undefined;
+  pendingSaves: PendingSaveStore;
+}
+
+/** Sends a report with a fresh token; while it waits for a new sign-in, a copy is kept outside the page. */
+function storeWithRecovery(session: AuthenticatedSession, call: () => Promise<unknown>, dataset: unknown): Promise<unknown> {
+  const identity = describeDataset(dataset);
+  const user = session.userId();
+  const id = identity && user ? `${user}|${identity.sopInstanceUID}` : undefined;
+  const hold =
+    identity && user && id
+      ? () => session.pendingSaves.put({ id, user, studyInstanceUID: identity.studyInstanceUID, createdAt: Date.now(), dataset: serializeDataset(dataset) })
+      : undefined;
+  return session
+    .ensureFresh()
+    .catch(() => undefined)
+    .then(() => callWithRecovery(call, session, hold))
+    .then(async result => {
+      if (id) await session.pendingSaves.remove(id).catch(() => undefined);
+      return result;
+    });
+}
+
+/** The data source calls that go to the server with the bearer token and can be refused with 401. */
+const RECOVERING_CALLS = [
+  ['query', 'studies', 'search'],
+  ['query', 'series', 'search'],
+  ['query', 'instances', 'search'],
+  ['retrieve', 'series', 'metadata'],
+  ['retrieve', 'bulkDataURI'],
+  ['store', 'dicom'],
+] as const;
+
+function wrapAt(instance: Record<string, unknown>, path: readonly string[], wrap: (original: AnyFunction, owner: object) => AnyFunction): void {
+  let owner: unknown = instance;
+  for (const key of path.slice(0, -1)) {
+    owner = (owner as Record<string, unknown> | undefined)?.[key];
+  }
+  const name = path[path.length - 1] as string;
+  const container = owner as Record<string, unknown> | undefined;
+  const original = container?.[name];
+  if (container && typeof original === 'function') {
+    container[name] = wrap(original as AnyFunction, container);
+  }
+}
+
+/**
+ * OHIF has no answer to a 401 but a full-page sign-in that throws away unsaved measurements. This
+ * data source is OHIF's DICOMweb one with its server calls retried after a renewal, or held until
+ * the person signs in again; a report is stored only with a freshly checked token. Its header values
+ * are read when each request is sent, so bulk data fetched through the functions OHIF attaches to
+ * instance metadata carries the current token too (live-authorization.ts).
+ */
+export function createAuthenticatedDataSourceModule(session: () => AuthenticatedSession | undefined) {
+  return [
+    {
+      name: 'dicomweb',
+      type: 'webApi',
+      createDataSource(configuration: unknown, servicesManager: unknown, extensionManager: Pick<ExtensionManager, 'getModuleEntry'>) {
+        const ohif = extensionManager.getModuleEntry(OHIF_DICOMWEB_NAMESPACE);
+        if (!ohif) {
+          throw new Error(`${OHIF_DICOMWEB_NAMESPACE} is not registered; @ohif/extension-default must be loaded.`);
+        }
+        const instance = ohif.createDataSource(configuration, withLiveAuthorization(servicesManager), extensionManager) as Record<string, unknown>;
+        for (const path of RECOVERING_CALLS) {
+          wrapAt(instance, path, (original, owner) => {
+            const isStore = path[0] === 'store';
+            return (...args: unknown[]) => {
+              const current = session();
+              const call = () => Promise.resolve(original.apply(owner, args));
+              if (!current) return call();
+              return isStore ? storeWithRecovery(current, call, args[0]) : callWithRecovery(call, current);
+            };
+          });
+        }
+        return instance;
+      },
+    },
+  ];
+}

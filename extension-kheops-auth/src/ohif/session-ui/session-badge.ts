@@ -1,0 +1,182 @@
+import type { SessionHealth, TimerApi } from '../../session/token-keeper';
+import { describeRemaining } from './static-session-notices';
+
+/** What the badge needs of the session; KheopsSession has it. */
+export interface BadgeSession {
+  signedInUser(): { name: string; issuer: { displayName: string }; expiresAt: number | undefined } | undefined;
+  /** False for a session that came with the launch URL: it ends at its expiry and cannot be renewed. */
+  isRenewable(): boolean;
+  onHealthChange(listener: (health: SessionHealth) => void): () => void;
+  /** Called when this tab or another one signed the person out. */
+  onSignOut?(listener: (where: 'here' | 'elsewhere') => void): () => void;
+  /**
+   * Forgets the tokens in every tab and revokes them at the provider. May reject after the tokens were
+   * forgotten (the provider did not confirm the revocation): the badge then asks the session who is left.
+   */
+  signOut(): Promise<unknown>;
+}
+
+export interface SessionBadgeEnvironment {
+  document: Document;
+  now(): number;
+  timers: TimerApi;
+  /** The launch's way back to KHEOPS (report-provider launches), shown as a link in the badge. */
+  returnUri?: string | undefined;
+  /** How many measurements the page holds: with any, signing out asks first. */
+  measurementCount(): number;
+}
+
+/** How often the time left of a non-renewable session is brought up to date. */
+export const BADGE_REFRESH_MS = 30_000;
+
+type BadgeState =
+  | { phase: 'signed-in'; problem?: string }
+  | { phase: 'confirming'; measurements: number }
+  | { phase: 'signing-out' }
+  | { phase: 'signed-out'; note: string };
+
+const SIGNED_OUT_NOTE = 'This page stays as it is. Open the study from KHEOPS again to keep working.';
+
+const BUTTON = 'padding:3px 10px;border-radius:4px;border:none;font:600 12px Inter,system-ui,sans-serif;cursor:pointer;text-decoration:none;';
+const PRIMARY = `${BUTTON}background:#5acce6;color:#090c29;`;
+const SECONDARY = `${BUTTON}background:#3a3f5a;color:#e6ecf5;`;
+
+/**
+ * Who is signed in, always visible in a corner of the viewer: the name and the provider, for a session
+ * that cannot be renewed the time it has left, the way back to KHEOPS when the launch gave one, and a
+ * "Sign out" button that first asks, on a page with measurements, whether to go ahead: they stay on
+ * the page but cannot be saved until the person signs in again. Plain DOM outside OHIF's React tree
+ * (a runtime bundle's React cannot use hooks under OHIF's). Returns a function that removes it.
+ */
+export function showSessionBadge(session: BadgeSession, environment: SessionBadgeEnvironment): () => void {
+  const { document } = environment;
+  const make = <K extends keyof HTMLElementTagNameMap>(tag: K, css: string, attribute?: string, value = ''): HTMLElementTagNameMap[K] => {
+    const node = document.createElement(tag);
+    node.style.cssText = css;
+    if (attribute) node.setAttribute(attribute, value);
+    return node;
+  };
+  const badge = make(
+    'div',
+    'position:fixed;right:12px;bottom:12px;z-index:1000;max-width:300px;padding:6px 10px;border-radius:6px;border:1px solid #3a3f5a;background:rgba(9,12,41,.92);color:#e6ecf5;font:12px/1.4 Inter,system-ui,sans-serif;',
+    'role',
+    'status',
+  );
+  badge.setAttribute('aria-live', 'polite');
+  const label = make('span', '');
+  const user = make('strong', 'font-weight:600', 'data-kheops-auth-user');
+  const heading = make('div', '');
+  heading.append(label, user);
+  const detail = make('div', 'color:#b9c3d6', 'data-kheops-auth-detail');
+  const actions = make('div', 'margin-top:4px;display:flex;gap:8px;align-items:center');
+  if (environment.returnUri) {
+    const back = make('a', PRIMARY, 'data-kheops-auth-return');
+    back.href = environment.returnUri;
+    back.rel = 'noopener noreferrer';
+    back.textContent = 'Return to KHEOPS';
+    actions.append(back);
+  }
+  const button = (action: string, css: string, text: string, onClick: () => void): HTMLButtonElement => {
+    const node = make('button', css, 'data-kheops-auth-action', action);
+    node.type = 'button';
+    node.textContent = text;
+    node.addEventListener('click', onClick);
+    actions.append(node);
+    return node;
+  };
+
+  let state: BadgeState = { phase: 'signed-in' };
+  let health: SessionHealth = 'active';
+  let timer: unknown;
+
+  const describeSession = (who: NonNullable<ReturnType<BadgeSession['signedInUser']>>): string => {
+    const left = !session.isRenewable() && who.expiresAt !== undefined ? who.expiresAt * 1000 - environment.now() : undefined;
+    const status = health === 'ended' || (left !== undefined && left <= 0) ? 'session ended' : left !== undefined ? describeRemaining(left) : health === 'at-risk' ? 'cannot reach KHEOPS' : '';
+    return [who.issuer.displayName, status].filter(Boolean).join(' · ');
+  };
+
+  const render = (): void => {
+    const who = state.phase === 'signed-out' ? undefined : session.signedInUser();
+    if (!who && state.phase !== 'signed-out') state = { phase: 'signed-out', note: SIGNED_OUT_NOTE };
+    const { phase } = state;
+    badge.setAttribute('data-kheops-auth-session', phase === 'signed-out' ? 'signed-out' : 'signed-in');
+    label.textContent = who ? 'Signed in as ' : 'Signed out';
+    user.textContent = who?.name ?? '';
+    detail.textContent =
+      state.phase === 'signed-out'
+        ? state.note
+        : state.phase === 'confirming'
+          ? `This page has ${state.measurements === 1 ? 'a measurement. It stays' : `${state.measurements} measurements. They stay`} on the page, but cannot be saved to KHEOPS until you sign in again.`
+          : ((state.phase === 'signed-in' && state.problem) || describeSession(who!));
+    signOut.hidden = phase === 'confirming' || phase === 'signed-out';
+    signOut.disabled = phase === 'signing-out';
+    signOut.textContent = phase === 'signing-out' ? 'Signing out…' : 'Sign out';
+    confirm.hidden = stay.hidden = phase !== 'confirming';
+    // Once signed out, nothing that needs a token is offered; the way back to KHEOPS needs none.
+    if (phase === 'signed-out') [signOut, confirm, stay].forEach(node => node.remove());
+  };
+
+  const signedOut = (note: string): void => {
+    state = { phase: 'signed-out', note };
+    if (timer !== undefined) environment.timers.clear(timer);
+    timer = undefined;
+    render();
+  };
+
+  const goAhead = async (): Promise<void> => {
+    state = { phase: 'signing-out' };
+    render();
+    try {
+      await session.signOut();
+      signedOut(SIGNED_OUT_NOTE);
+    } catch {
+      // The provider did not confirm the revocation; the session says whether the tokens are forgotten.
+      if (session.signedInUser()) {
+        state = { phase: 'signed-in', problem: 'Signing out failed. Try again.' };
+        render();
+      } else {
+        signedOut(`KHEOPS did not confirm it; the session ends at its expiry. ${SIGNED_OUT_NOTE}`);
+      }
+    }
+  };
+
+  const signOut = button('sign-out', SECONDARY, 'Sign out', () => {
+    if (state.phase !== 'signed-in') return;
+    const measurements = environment.measurementCount();
+    if (measurements > 0) {
+      state = { phase: 'confirming', measurements };
+      render();
+    } else {
+      void goAhead();
+    }
+  });
+  const confirm = button('confirm-sign-out', PRIMARY, 'Sign out', () => void (state.phase === 'confirming' && goAhead()));
+  const stay = button('stay-signed-in', SECONDARY, 'Stay signed in', () => {
+    if (state.phase !== 'confirming') return;
+    state = { phase: 'signed-in' };
+    render();
+  });
+  badge.append(heading, detail, actions);
+
+  const tick = (): void => {
+    render();
+    timer = state.phase === 'signed-out' ? undefined : environment.timers.set(tick, BADGE_REFRESH_MS);
+  };
+  const stopHealth = session.onHealthChange(next => {
+    health = next;
+    render();
+  });
+  const stopSignOut = session.onSignOut?.(where => {
+    if (where === 'elsewhere') signedOut(`You signed out in another tab. ${SIGNED_OUT_NOTE}`);
+    else if (state.phase !== 'signing-out') signedOut(SIGNED_OUT_NOTE);
+  });
+
+  document.body.appendChild(badge);
+  tick();
+  return () => {
+    if (timer !== undefined) environment.timers.clear(timer);
+    stopHealth();
+    stopSignOut?.();
+    badge.remove();
+  };
+}

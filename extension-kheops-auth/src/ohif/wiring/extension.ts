@@ -1,0 +1,176 @@
+import { checkedConfig } from '../../config/checked-config';
+import type { KheopsAuthConfig } from '../../config/types';
+import { KheopsAuthError } from '../../errors';
+import { describeFailure } from '../../login/describe-failure';
+import { APP_CONFIG_KEY, EXTENSION_ID } from '../../id';
+import { KheopsSession } from '../../session/kheops-session';
+import type { CommandsManager, ExtensionManager, ModalService, NotificationService, Services } from '../api';
+import { wireAuthorization } from '../data-source/authorization';
+import { routesCustomization } from './routes-customization';
+import { runtime } from '../../runtime';
+import { hangingProtocolModule } from '../viewing/mip-protocol';
+import { storePermission, type StorePermission } from '../../session/store-permission';
+import { guardStoreCommand } from '../saves/store-guard';
+import { watchRequestedSeries } from '../viewing/requested-series-notice';
+import { createAuthenticatedDataSourceModule } from '../data-source/authenticated-data-source';
+import { Reauthentication } from '../session-ui/reauthentication';
+import { announceSessionHealth } from '../session-ui/session-notices';
+import { browserPendingSaveStore } from '../../session/pending-saves';
+import { offerPendingSaves } from '../saves/pending-save-offer';
+import { captureLegacyLaunch, completeLegacyLaunch, refuseCapturedLaunch, windowBrowser } from '../../launch/legacy-launch-capture';
+import { announceStaticSessionHealth, enterStaticSession } from '../session-ui/static-session-notices';
+import { guardUnsavedWork } from '../saves/unsaved-work-guard';
+import { rememberViewerPage } from '../../session/viewer-page';
+import { enterSessionBadge } from '../session-ui/viewer-session-badge';
+import { browserTimers } from '../../session/token-keeper';
+
+export interface PreRegistrationArgs {
+  servicesManager: {
+    services: Pick<Services, 'userAuthenticationService' | 'uiModalService' | 'uiNotificationService'>;
+  };
+  appConfig?: Record<string, unknown>;
+  configuration?: Record<string, unknown>;
+}
+
+function isEmpty(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'object' && Object.keys(value).length === 0);
+}
+
+/**
+ * The extension's configuration comes either from `[extension, configuration]` in a source build,
+ * or, when the prebuilt app loads the extension by URL (which allows no configuration pair), from
+ * `window.config.kheopsAuth`.
+ */
+function readConfiguration({ appConfig, configuration }: PreRegistrationArgs): unknown {
+  return isEmpty(configuration) ? appConfig?.[APP_CONFIG_KEY] : configuration;
+}
+
+async function preRegistration(args: PreRegistrationArgs): Promise<void> {
+  // First of all: a launch URL of released KHEOPS holds a token; it leaves the address bar and history now.
+  const browser = windowBrowser();
+  const legacyLaunch = captureLegacyLaunch(browser);
+  let config: KheopsAuthConfig;
+  try {
+    config = checkedConfig(readConfiguration(args), args.appConfig?.dataSources);
+  } catch (error) {
+    const problem = describeFailure(error);
+    // Register anyway so the sign-in routes exist and can show this instead of a blank 404.
+    console.error(`[kheops-auth] ${problem.message}`);
+    runtime.setup = { ready: false, problem: error instanceof KheopsAuthError ? error : new KheopsAuthError(problem.code, problem.message, problem.hint) };
+    if (legacyLaunch) {
+      const refusal = { kind: 'refusal' as const, code: problem.code, message: problem.message };
+      runtime.refusal = refusal;
+      refuseCapturedLaunch(browser, refusal);
+    }
+    return;
+  }
+  const { services } = args.servicesManager;
+  const session = new KheopsSession(config, { viewerOrigin: window.location.origin, storage: window.sessionStorage });
+  const reauthentication = new Reauthentication(
+    services.uiModalService,
+    () => session.signedInUser()?.issuer.displayName ?? 'KHEOPS',
+    onWindowClosed => session.signInAgain(window, onWindowClosed),
+    () => session.isRenewable(),
+  );
+  // The sign-in prompt itself opens when a request needs a token; opened here it would replace
+  // whatever OHIF dialog is open (the report name dialog of a save in progress, say).
+  session.onHealthChange(health =>
+    session.isRenewable() ? announceSessionHealth(services.uiNotificationService, health) : announceStaticSessionHealth(services.uiNotificationService, health),
+  );
+  runtime.authenticatedSession = {
+    renewNow: () => session.renewNow(),
+    reauthenticate: () => reauthentication.reauthenticate(),
+    ensureFresh: () => session.freshAuthorizationHeader().then(() => undefined),
+    userId: () => session.signedInUser()?.subject,
+    pendingSaves: browserPendingSaveStore(),
+  };
+  const outcome = legacyLaunch ? await completeLegacyLaunch(legacyLaunch, config, session, browser) : undefined;
+  if (outcome?.kind === 'refused') runtime.refusal = outcome.refusal;
+  if (outcome?.kind === 'launched') runtime.returnUri = outcome.returnUri;
+  if (outcome?.kind !== 'launched') await session.restore();
+  wireAuthorization(services.userAuthenticationService, session);
+  runtime.setup = { ready: true, config, session };
+}
+
+/** Asked at save time, so it follows the session (a renewal may change the granted scopes). */
+function currentStorePermission(): StorePermission {
+  const setup = runtime.setup;
+  return setup.ready ? storePermission(setup.session.signedInUser()) : { allowed: false, reason: setup.problem.message };
+}
+
+/** Offers the reports of this study that were still waiting for a sign-in when their tab was closed. */
+function offerWaitingReports(services: { uiModalService: ModalService; uiNotificationService: NotificationService }, extensionManager: Pick<ExtensionManager, 'getActiveDataSource'>): void {
+  const { authenticatedSession } = runtime;
+  const user = authenticatedSession?.userId();
+  const studyInstanceUID = new URLSearchParams(window.location.search).get('StudyInstanceUIDs')?.split(',')[0];
+  if (!authenticatedSession || !user || !studyInstanceUID) return;
+  offerPendingSaves({
+    store: authenticatedSession.pendingSaves,
+    user,
+    studyInstanceUID,
+    modal: services.uiModalService,
+    notifications: services.uiNotificationService,
+    send: async dataset => {
+      const [dataSource] = extensionManager.getActiveDataSource();
+      if (!dataSource) throw new Error('no data source is active');
+      await dataSource.store.dicom(dataset);
+    },
+  }).catch(error => console.warn('[kheops-auth] could not read the reports waiting to be sent', error));
+}
+
+/**
+ * OHIF calls every registered extension's onModeEnter once its commands are registered and before
+ * the study loads: the moment to put the write-access check in front of OHIF's save paths, to start
+ * watching whether the series the launch named is in the study, and to show the session's state.
+ */
+function onModeEnter({
+  commandsManager,
+  servicesManager,
+  extensionManager,
+}: {
+  commandsManager: CommandsManager;
+  servicesManager: {
+    services: Omit<Services, 'userAuthenticationService'>;
+  };
+  extensionManager: Pick<ExtensionManager, 'getActiveDataSource'>;
+}): void {
+  onModeExit();
+  // Where a launch this tab's person cancels comes back to (login-page/, routes/LoginRoute.tsx).
+  rememberViewerPage(window.sessionStorage, window.location);
+  const { services } = servicesManager;
+  if (services.measurementService) runtime.undoOnModeExit.push(guardUnsavedWork(services.measurementService, commandsManager, window));
+  offerWaitingReports(services, extensionManager);
+  if (!guardStoreCommand(commandsManager, currentStorePermission)) {
+    console.warn('[kheops-auth] OHIF has no createStoreFunction command; saving is not checked against the granted scopes.');
+  }
+  runtime.undoOnModeExit.push(watchRequestedSeries(services, () => window.location.search));
+  const setup = runtime.setup;
+  if (setup.ready) {
+    runtime.undoOnModeExit.push(
+      enterStaticSession(setup.session, services.uiNotificationService, runtime.returnUri, { now: () => Date.now(), timers: browserTimers, announced: runtime }),
+      enterSessionBadge(setup.session, services, runtime.returnUri),
+    );
+  }
+}
+
+function onModeExit(): void {
+  runtime.undoOnModeExit.splice(0).forEach(undo => undo());
+}
+
+function getCustomizationModule() {
+  const setup = runtime.setup;
+  return routesCustomization(setup.ready ? setup.config.routes : undefined);
+}
+
+/** The OHIF extension definition: sign-in routes, and the bearer token on every DICOMweb request. */
+const kheopsAuthExtension = {
+  id: EXTENSION_ID,
+  preRegistration,
+  onModeEnter,
+  onModeExit,
+  getCustomizationModule,
+  getHangingProtocolModule: hangingProtocolModule,
+  getDataSourcesModule: () => createAuthenticatedDataSourceModule(() => runtime.authenticatedSession),
+};
+
+export default kheopsAuthExtension;

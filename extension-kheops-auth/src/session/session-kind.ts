@@ -1,0 +1,37 @@
+import type { User } from 'oidc-client-ts';
+import type { SessionHealth } from './token-keeper';
+
+/**
+ * What kind of session a keeper holds, as the rest of the viewer needs to know it: whether it can be
+ * renewed, whether its end is known, whether signing out reaches the provider. Each keeper names its
+ * kind; nobody asks which class it is. A new kind (a session a bridge holds in a cookie, a static
+ * session upgraded to a renewable one) is a new entry here and a keeper that names it.
+ */
+export type SessionKind =
+  /** OIDC code flow: renewed with the refresh token; when that fails, the person signs in again in a popup. */
+  | { name: 'refresh-token'; renewable: true; end: 'renewed'; revocable: true }
+  /** A token KHEOPS put in the launch URL whose lifetime the launch stated (report provider's `expires_in`). */
+  | { name: 'static-token'; renewable: false; end: 'known'; revocable: false }
+  /** A token KHEOPS put in the launch URL with no lifetime (viewer link): its end is an assumption. */
+  | { name: 'static-token'; renewable: false; end: 'assumed'; revocable: false };
+
+export const REFRESH_TOKEN_SESSION: SessionKind = { name: 'refresh-token', renewable: true, end: 'renewed', revocable: true };
+
+export function staticTokenSession(end: 'known' | 'assumed'): SessionKind {
+  return { name: 'static-token', renewable: false, end, revocable: false };
+}
+
+/** What the session coordinator needs of whoever keeps its token, whatever the kind. */
+export interface Keeper {
+  readonly kind: SessionKind;
+  current(): User;
+  sessionHealth(): SessionHealth;
+  isDue(): boolean;
+  renew(): Promise<User>;
+  renewOrWait(): Promise<User>;
+  ensureFresh(): Promise<User>;
+  start(): Promise<void>;
+  stop(): void;
+  /** Drops the session's shared record (if it has one) and returns the newest tokens it held. */
+  forget(): Promise<User>;
+}
