@@ -1,6 +1,6 @@
 // dcmjs ships no type declarations; this covers the part the extension and the test suites use
 // (tests/tsconfig.json includes this file). The extension loads dcmjs only with a dynamic import()
-// (ohif/report-file.ts), so it stays out of the runtime module. Import it as `import dcmjs from
+// (ohif/saves/report-file.ts), so it stays out of the runtime module. Import it as `import dcmjs from
 // 'dcmjs'`: its ES build has a default export and its CommonJS build sets `exports.default`, so the
 // same line works under tsx (ESM) and jest (swc -> CommonJS).
 declare module 'dcmjs' {
