@@ -20,8 +20,6 @@ export interface KheopsAuthRuntime {
   authenticatedSession: AuthenticatedSession | undefined;
   /** The last refused launch, for the refusal route to show in full (its URL carries only the code). */
   refusal: Refusal | undefined;
-  /** The validated "Return to KHEOPS" address of a report-provider launch. */
-  returnUri: string | undefined;
   /** The expiry of the static session whose "N min left" notice was shown (once per launch, not per mode enter). */
   announcedExpiry: number | undefined;
   /** What onModeEnter set up in the page (listeners, timers, the badge), undone on mode exit. */
@@ -44,7 +42,6 @@ export const runtime: KheopsAuthRuntime = {
   },
   authenticatedSession: undefined,
   refusal: undefined,
-  returnUri: undefined,
   announcedExpiry: undefined,
   undoOnModeExit: [],
   callbackCompletions: new Map(),

@@ -55,3 +55,16 @@ export const DEFAULT_ROUTES: KheopsAuthRoutes = {
   popupCallback: '/kheops/popup-callback',
 };
 export const DEFAULT_ALLOWED_TARGET_PATHS = ['/kheops'];
+
+/** Public route that shows why a launch with a token in its URL was refused; its query holds only the reason code. */
+export const REFUSED_ROUTE = '/kheops/refused';
+/** Where KHEOPS sends a report provider's implicit-flow response (the `redirect_uri` to register). */
+export const REPORT_PROVIDER_ROUTE = '/kheops/report';
+
+/**
+ * Every route the extension itself answers. None of them is a place a launch may land: a target at
+ * the login route would chain a second, silent sign-in; at a callback it would replay a response.
+ */
+export function extensionRoutes(routes: KheopsAuthRoutes): string[] {
+  return [routes.login, routes.callback, routes.popupCallback, REFUSED_ROUTE, REPORT_PROVIDER_ROUTE];
+}

@@ -13,7 +13,7 @@ describe('validateConfig', () => {
         issuers: [{ ...issuer, dicomWebRoot: 'https://kheops.example.org/api', scope: DEFAULT_SCOPE, displayName: 'KHEOPS', launches: ['oidc'] }],
         routes: { login: '/kheops/login', callback: '/kheops/callback', popupCallback: '/kheops/popup-callback' },
         allowedTargetPaths: ['/kheops'],
-        defaultTarget: '/',
+        defaultTarget: '/kheops',
       },
     });
   });

@@ -1,9 +1,11 @@
 import { KheopsAuthError } from '../errors';
 import { APP_CONFIG_KEY } from '../id';
+import { isReservedPath, isUnderPath } from './paths';
 import {
   DEFAULT_ALLOWED_TARGET_PATHS,
   DEFAULT_ROUTES,
   DEFAULT_SCOPE,
+  extensionRoutes,
   DEFAULT_LAUNCHES,
   LAUNCH_KINDS,
   type KheopsAuthConfig,
@@ -160,7 +162,14 @@ export function validateConfig(input: unknown): ValidationResult {
       if (checked) allowedTargetPaths.push(checked);
     });
   }
-  const defaultTarget = checkPath(input.defaultTarget ?? '/', 'defaultTarget', problems);
+  const defaultTarget = checkPath(input.defaultTarget ?? allowedTargetPaths[0] ?? DEFAULT_ALLOWED_TARGET_PATHS[0], 'defaultTarget', problems);
+  const reserved = login && callback && popupCallback ? extensionRoutes({ login, callback, popupCallback }) : [];
+  // A launch never lands outside the allowed paths, nor at a sign-in route (which would start another sign-in).
+  if (defaultTarget && allowedTargetPaths.length > 0 && !allowedTargetPaths.some(allowed => isUnderPath(defaultTarget, allowed))) {
+    problems.push({ key: 'defaultTarget', message: `must be under one of allowedTargetPaths (${allowedTargetPaths.join(', ')})` });
+  } else if (defaultTarget && isReservedPath(defaultTarget, reserved)) {
+    problems.push({ key: 'defaultTarget', message: 'must not be one of the extension\'s own sign-in routes' });
+  }
 
   if (problems.length > 0 || !login || !callback || !popupCallback || !defaultTarget) {
     return { ok: false, problems: problems.map(problem => ({ ...problem, key: qualify(problem.key) })) };

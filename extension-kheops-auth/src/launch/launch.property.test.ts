@@ -9,6 +9,7 @@
 import fc from 'fast-check';
 import { requireValidConfig } from '../config/validate';
 import type { KheopsAuthConfig } from '../config/types';
+import { isUidList, isUidParameter } from './dicom-uid';
 import { MAX_TARGET_LENGTH, validateTarget } from './target';
 import { parseThirdPartyLogin } from './third-party-login';
 
@@ -51,6 +52,8 @@ function expectSafeTarget(target: string, viewer: Viewer, allowedPaths: string[]
   expect(allowedPaths.some(allowed => isUnder(resolved.pathname, allowed))).toBe(true);
   // OHIF's mode route would replace the session's bearer token with this parameter's value.
   expect([...resolved.searchParams.keys()].map(key => key.toLowerCase())).not.toContain('token');
+  // OHIF sends these to the DICOMweb server: nothing but UIDs.
+  for (const [name, value] of resolved.searchParams) if (isUidParameter(name)) expect(isUidList(value)).toBe(true);
   // Round trip: the same target is accepted again when it comes back as an absolute URL.
   const again = validateTarget(`${viewer.origin}${target}`, viewer.origin, allowedPaths);
   expect(again).toEqual({ ok: true, target });
@@ -257,7 +260,7 @@ describe.each(VIEWERS)('launch parsers for a viewer at $origin', viewer => {
             accepted += 1;
             expectSafeTarget(result.target, viewer, allowedPaths);
           } else {
-            expect(['invalid_target', 'foreign_target', 'target_outside_viewer']).toContain(result.refusal.code);
+            expect(['invalid_target', 'invalid_uid', 'foreign_target', 'target_outside_viewer']).toContain(result.refusal.code);
           }
         }),
         RUNS,

@@ -1,12 +1,8 @@
-import type { KheopsAuthConfig, TrustedIssuer } from '../config/types';
+import { REFUSED_ROUTE, type KheopsAuthConfig, type TrustedIssuer } from '../config/types';
 import type { KheopsAuthErrorCode } from '../errors';
 import { detectLegacyLaunch, type CapturedLocation, type LegacyLaunch } from './legacy-launch';
 import { VIEWER_TOKEN_ASSUMED_LIFETIME_SECONDS, type Refusal, type StaticToken } from './types';
 
-/** Public route that shows why a legacy launch was refused; its query holds only the reason code. */
-export const REFUSED_ROUTE = '/kheops/refused';
-/** Where KHEOPS sends a report provider's implicit-flow response (the `redirect_uri` to register). */
-export const REPORT_PROVIDER_ROUTE = '/kheops/report';
 
 export interface LegacyLaunchBrowser {
   location: CapturedLocation;
@@ -20,12 +16,11 @@ export interface LegacyLaunchSession {
 }
 
 /**
- * What became of a launch. The caller keeps `refusal` (for the refusal route to show in full: its URL
- * carries only the code) and `returnUri` (the validated "Return to KHEOPS" address of a
- * report-provider launch) in the extension's runtime; this module holds no state.
+ * What became of a launch. The caller keeps `refusal` in the extension's runtime, for the refusal
+ * route to show in full (its URL carries only the code); this module holds no state.
  */
 export type LegacyLaunchOutcome =
-  | { kind: 'launched'; launch: LegacyLaunch; target: string; returnUri?: string | undefined }
+  | { kind: 'launched'; launch: LegacyLaunch; target: string }
   | { kind: 'refused'; refusal: Refusal };
 
 /** Generic wording per code, for a refusal route opened without the refusal in memory (after a reload). */
@@ -119,12 +114,14 @@ export async function completeLegacyLaunch(
     expiresAt: Math.floor(browser.now() / 1000) + lifetime,
     scopes: launch.scopes,
     end: launch.expiresIn === undefined ? 'assumed' : 'known',
+    receivedAt: browser.now(),
+    ...(returnUri ? { returnUri } : {}),
     ...(launch.subject ? { subject: launch.subject } : {}),
   });
   const target = legacyLaunchTarget(config, studyUids, seriesUid);
   browser.replaceState(target);
   console.info(`[kheops-auth] ${launch.kind} launch from ${launch.issuer.displayName} accepted; the token is kept out of the URL`);
-  return { kind: 'launched', launch, target, returnUri };
+  return { kind: 'launched', launch, target };
 }
 
 /** The browser as the module needs it. */

@@ -1,10 +1,10 @@
 import { requireValidConfig } from '../config/validate';
+import { isUid } from './dicom-uid';
 import {
   checkReportProviderConfiguration,
   checkReturnUri,
   detectLegacyLaunch,
   isTokenShaped,
-  isUid,
   jwtHints,
   legacyLaunchTarget,
   parseReportProviderLaunch,

@@ -1,5 +1,6 @@
 import type { KheopsAuthConfig, LaunchKind, TrustedIssuer } from '../config/types';
 import { refuse, type Refusal } from './types';
+import { isUid, MAX_UID_LENGTH } from './dicom-uid';
 
 /**
  * The two launches released KHEOPS uses today, both with a token in the URL that cannot be renewed:
@@ -12,9 +13,6 @@ import { refuse, type Refusal } from './types';
  * contains the token or a URL that contains it.
  */
 
-/** DICOM UIDs: digits and dots, at most 64 characters (PS3.5 §9.1). */
-const UID = /^[0-9]+(\.[0-9]+)*$/;
-export const MAX_UID_LENGTH = 64;
 /** RFC 6750 b64token, bounded: no whitespace, nothing a URL or header could be confused by. */
 const TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 /**
@@ -69,10 +67,6 @@ export interface CapturedLocation {
   pathname: string;
   search: string;
   hash: string;
-}
-
-export function isUid(value: string): boolean {
-  return value.length > 0 && value.length <= MAX_UID_LENGTH && UID.test(value);
 }
 
 export function isTokenShaped(value: string): boolean {

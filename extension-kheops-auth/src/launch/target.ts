@@ -1,3 +1,5 @@
+import { isReservedPath, isUnderPath } from '../config/paths';
+import { isUidList, isUidParameter, MAX_UID_LENGTH } from './dicom-uid';
 import { refuse, type Refusal } from './types';
 
 /** Longer targets are refused: no legitimate study link comes close, and it bounds the work done on hostile input. */
@@ -7,19 +9,19 @@ export const MAX_TARGET_LENGTH = 4096;
 // eslint-disable-next-line no-control-regex
 const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f\\]/;
 
-function isUnderPath(pathname: string, allowed: string): boolean {
-  return allowed === '/' || pathname === allowed || pathname.startsWith(`${allowed}/`);
-}
 
 /**
- * Accepts `target_link_uri` only when it is an absolute URL on the viewer's own origin and under
- * one of the allowed paths, so the login route can never be used as an open redirector.
- * Returns the path and query to navigate to (the fragment is dropped).
+ * Accepts `target_link_uri` only when it is an absolute URL on the viewer's own origin, under one
+ * of the allowed paths and at none of the extension's own routes (`reservedPaths`: a launch landing
+ * at the login route would chain a second sign-in and end wherever that one leads), with every UID
+ * parameter a DICOM UID: the login route can never be used as an open redirector, nor send markup to
+ * the DICOMweb server. Returns the path and query to navigate to (the fragment is dropped).
  */
 export function validateTarget(
   raw: string,
   viewerOrigin: string,
   allowedPaths: readonly string[],
+  reservedPaths: readonly string[] = [],
 ): { ok: true; target: string } | { ok: false; refusal: Refusal } {
   if (raw.length > MAX_TARGET_LENGTH) {
     return { ok: false, refusal: refuse('invalid_target', `target_link_uri is longer than ${MAX_TARGET_LENGTH} characters`) };
@@ -58,6 +60,13 @@ export function validateTarget(
       ok: false,
       refusal: refuse('target_outside_viewer', `target_link_uri path ${url.pathname} is not under ${allowedPaths.join(' or ')}`),
     };
+  }
+  if (isReservedPath(url.pathname, reservedPaths)) {
+    return { ok: false, refusal: refuse('invalid_target', `target_link_uri points at the viewer's own sign-in route ${url.pathname}, not at a study`) };
+  }
+  const badUid = [...url.searchParams].find(([name, value]) => isUidParameter(name) && !isUidList(value));
+  if (badUid) {
+    return { ok: false, refusal: refuse('invalid_uid', `target_link_uri's ${badUid[0].slice(0, 64)} is not a DICOM UID (digits and dots, at most ${MAX_UID_LENGTH} characters)`) };
   }
   // OHIF's mode route takes a `token` query parameter (any case) as the bearer token of every request,
   // in place of the session's: a launch could make the viewer work, and save reports, as someone else.

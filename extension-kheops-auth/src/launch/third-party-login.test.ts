@@ -23,7 +23,7 @@ describe('parseThirdPartyLogin', () => {
   });
 
   it('uses the default target when none is given', () => {
-    expect(launch({ iss: ISSUER })).toMatchObject({ kind: 'oidc', target: '/', loginHint: undefined });
+    expect(launch({ iss: ISSUER })).toMatchObject({ kind: 'oidc', target: '/kheops', loginHint: undefined });
   });
 
   it.each([

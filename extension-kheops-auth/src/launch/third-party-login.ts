@@ -1,13 +1,12 @@
-import type { KheopsAuthConfig } from '../config/types';
+import { extensionRoutes, type KheopsAuthConfig } from '../config/types';
+import { MAX_LOGIN_HINT_LENGTH, usableLoginHint } from './login-hint';
 import { validateTarget } from './target';
 import { refuse, type LaunchResult } from './types';
 
-/** Parameters larger than this are not a login hint but an attack on whatever displays it. */
-const MAX_LOGIN_HINT_LENGTH = 2048;
-
 /**
  * Parses a third-party initiated login request (OpenID Connect Core §4): `iss` must match a
- * trusted issuer exactly, `login_hint` is passed on, `target_link_uri` is verified.
+ * trusted issuer exactly, `login_hint` is passed on when it can be a user name, e-mail or opaque id
+ * (dropped otherwise: login-hint.ts), `target_link_uri` is verified (target.ts).
  * Unknown parameters are ignored, as the specification requires.
  */
 export function parseThirdPartyLogin(
@@ -28,10 +27,11 @@ export function parseThirdPartyLogin(
     return refuse('unknown_issuer', `The launch comes from ${JSON.stringify(iss.slice(0, 200))}, which this viewer does not trust.`);
   }
 
-  const loginHint = params.get('login_hint') ?? undefined;
-  if (loginHint !== undefined && loginHint.length > MAX_LOGIN_HINT_LENGTH) {
+  const rawHint = params.get('login_hint');
+  if (rawHint !== null && rawHint.length > MAX_LOGIN_HINT_LENGTH) {
     return refuse('invalid_target', 'login_hint is too long.');
   }
+  const loginHint = usableLoginHint(rawHint);
 
   const targets = params.getAll('target_link_uri');
   if (targets.length > 1) {
@@ -41,7 +41,7 @@ export function parseThirdPartyLogin(
   if (rawTarget === undefined || rawTarget === '') {
     return { kind: 'oidc', issuer, loginHint: loginHint || undefined, target: config.defaultTarget };
   }
-  const checked = validateTarget(rawTarget, viewerOrigin, config.allowedTargetPaths);
+  const checked = validateTarget(rawTarget, viewerOrigin, config.allowedTargetPaths, extensionRoutes(config.routes));
   if (!checked.ok) {
     return checked.refusal;
   }

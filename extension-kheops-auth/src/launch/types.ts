@@ -37,6 +37,10 @@ export interface StaticToken {
   subject?: string | undefined;
   /** Whether the launch stated the lifetime (`known`) or the viewer assumed one (`assumed`); `known` when absent. */
   end?: 'known' | 'assumed' | undefined;
+  /** When the launch handed it over (epoch ms), so a reload still knows the token's age. */
+  receivedAt?: number | undefined;
+  /** The validated "Return to KHEOPS" address a report-provider launch gave; kept with the token so a reload keeps it. */
+  returnUri?: string | undefined;
 }
 
 /** A viewer link says nothing of its lifetime; KHEOPS viewer tokens live 5 h. */

@@ -13,7 +13,8 @@ import { StatusPage } from './StatusPage';
 export function RefusedRoute(): React.ReactElement {
   const kept = runtime.refusal;
   const raw = new URLSearchParams(window.location.search).get('code') ?? '';
-  const code = (kept?.code ?? (raw in REFUSAL_TEXT ? raw : 'invalid_link')) as KheopsAuthErrorCode;
+  // Own keys only: `in` would take `constructor` or `__proto__` for a code and show no message.
+  const code = (kept?.code ?? (Object.hasOwn(REFUSAL_TEXT, raw) ? raw : 'invalid_link')) as KheopsAuthErrorCode;
   const message = kept?.message ?? REFUSAL_TEXT[code] ?? 'The launch was refused.';
   return (
     <StatusPage

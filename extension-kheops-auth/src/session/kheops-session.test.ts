@@ -60,6 +60,13 @@ describe('KheopsSession.completeSignIn', () => {
     expect(storage.getItem('kheops-auth.active-issuer')).toBe(ISSUER);
   });
 
+  it.each(['/kheops/login?iss=x', '/', '/kheops?StudyInstanceUIDs=<b>'])('never lands outside the allowed paths, whatever the stored state says (%s)', async target => {
+    const { session } = setup();
+    completeSignIn.mockResolvedValue(user({}, { userState: { target } }));
+    const result = await session.completeSignIn(`${VIEWER}/kheops/callback?code=c&state=abc`);
+    expect(result.target).toBe(testConfig().defaultTarget);
+  });
+
   it('refuses a response whose state was never issued in this tab', async () => {
     const { session } = setup();
     await expect(session.completeSignIn(`${VIEWER}/kheops/callback?code=c&state=forged`)).rejects.toMatchObject({ code: 'unknown_state' });

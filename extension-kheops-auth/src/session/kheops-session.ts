@@ -1,12 +1,13 @@
 import type { User } from 'oidc-client-ts';
-import type { KheopsAuthConfig, TrustedIssuer } from '../config/types';
+import { extensionRoutes, type KheopsAuthConfig, type TrustedIssuer } from '../config/types';
+import { validateTarget } from '../launch/target';
 import { KheopsAuthError } from '../errors';
 import type { StaticToken } from '../launch/types';
 import { CallbackExchange } from './callback-exchange';
 import type { BrowserEnvironment, SignInState } from './issuer-client';
 import { IssuerClients } from './issuer-clients';
 import { PopupReauthentication, type SessionIdentity } from './popup-reauthentication';
-import type { Keeper } from './session-kind';
+import type { Keeper, SessionKind } from './session-kind';
 import { browserSessionChannel, type SessionChannel } from './session-channel';
 import { loadTabUser, removeTabUser, saveTabUser } from './tab-user-store';
 import { browserTokenStore, type SharedTokenStore } from './shared-token-store';
@@ -51,6 +52,12 @@ export interface SignedInUser {
   issuer: TrustedIssuer;
   expiresAt: number | undefined;
   scopes: string[];
+  /** When the current token arrived (epoch ms). */
+  receivedAt: number;
+  /** What kind of session this is (session-kind.ts). */
+  kind: SessionKind;
+  /** The launch's way back to KHEOPS (report-provider launches). */
+  returnUri?: string | undefined;
 }
 
 /**
@@ -128,6 +135,8 @@ export class KheopsSession {
       await this.adoptStaticToken(savedIssuer, saved);
       return;
     }
+    // A token of an issuer the configuration no longer trusts is never used, nor kept to name its user.
+    if (saved) clearStaticToken(this.environment.storage);
     const active = this.environment.storage.getItem(ACTIVE_ISSUER_KEY);
     const issuer = this.config.issuers.find(candidate => candidate.issuer === active);
     if (!issuer) return;
@@ -150,7 +159,7 @@ export class KheopsSession {
       { now: this.services.now, timers: this.services.timers, onHealth: (health, error) => this.healthListeners.forEach(listener => listener(health, error)) },
       token,
     );
-    saveStaticToken(this.environment.storage, { ...token, issuer: issuer.issuer });
+    saveStaticToken(this.environment.storage, { ...token, receivedAt: keeper.tokensReceivedAt(), issuer: issuer.issuer });
     this.current = { issuer, keeper };
     await keeper.start();
   }
@@ -273,18 +282,26 @@ export class KheopsSession {
     const { issuer, user } = await this.callback.exchange(callbackUrl);
     this.previous = undefined;
     await this.keep(issuer, user, receivedAt);
-    const target = (user.state as SignInState | undefined)?.target ?? this.config.defaultTarget;
-    return { target, user: this.describe(issuer, user) };
+    const target = this.landing((user.state as SignInState | undefined)?.target);
+    return { target, user: this.describe(issuer, this.current!.keeper) };
   }
 
-  private describe(issuer: TrustedIssuer, user: User): SignedInUser {
+  /** Where a completed sign-in goes: its checked target, checked again here, for no launch lands outside the allowed paths. */
+  private landing(target: string | undefined): string {
+    if (target === undefined) return this.config.defaultTarget;
+    const checked = validateTarget(`${this.environment.viewerOrigin}${target}`, this.environment.viewerOrigin, this.config.allowedTargetPaths, extensionRoutes(this.config.routes));
+    return checked.ok ? checked.target : this.config.defaultTarget;
+  }
+
+  private describe(issuer: TrustedIssuer, keeper: Keeper): SignedInUser {
+    const user = keeper.current();
     const profile = user.profile;
     const name = profile.name ?? profile.preferred_username ?? profile.sub;
-    return { subject: profile.sub, name, issuer, expiresAt: user.expires_at, scopes: user.scopes };
+    return { subject: profile.sub, name, issuer, expiresAt: user.expires_at, scopes: user.scopes, receivedAt: keeper.tokensReceivedAt(), kind: keeper.kind, returnUri: keeper.returnUri };
   }
 
   signedInUser(): SignedInUser | undefined {
-    return this.current ? this.describe(this.current.issuer, this.current.keeper.current()) : undefined;
+    return this.current ? this.describe(this.current.issuer, this.current.keeper) : undefined;
   }
 
   /**

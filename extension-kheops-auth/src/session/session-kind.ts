@@ -34,4 +34,8 @@ export interface Keeper {
   stop(): void;
   /** Drops the session's shared record (if it has one) and returns the newest tokens it held. */
   forget(): Promise<User>;
+  /** When the current token arrived (epoch ms); after a reload, as well as the keeper can tell. */
+  tokensReceivedAt(): number;
+  /** The launch's way back to KHEOPS, for a session that came with one. */
+  readonly returnUri?: string | undefined;
 }

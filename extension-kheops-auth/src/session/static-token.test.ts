@@ -3,6 +3,8 @@ import { MemoryStorage } from '../__tests__/memory-storage';
 import { MemorySessionChannel } from './session-channel';
 import { KheopsSession, type SessionServices } from './kheops-session';
 import { loadStaticToken, StaticTokenKeeper } from './static-token';
+import { STATIC_TOKEN_KEY } from './storage-keys';
+import { readTabUser } from './tab-user';
 import type { SessionHealth } from './token-keeper';
 
 function fakeClock(start = 1_000_000) {
@@ -89,6 +91,28 @@ describe('static tokens (viewer link, report provider)', () => {
     expect(reloaded.authorizationHeader()).toEqual({ Authorization: `Bearer ${TOKEN}` });
     expect(reloaded.isRenewable()).toBe(false);
     expect(loadStaticToken(storage, clock.now() + 601_000)).toBeUndefined();
+  });
+
+  it('after a reload, still knows when the token arrived and the way back to KHEOPS', async () => {
+    const clock = fakeClock();
+    const { session, storage } = sessionWith(clock);
+    const arrived = clock.now();
+    await session.adoptStaticToken(testConfig().issuers[0]!, { accessToken: TOKEN, expiresAt: arrived / 1000 + 3600, scopes: ['read'], end: 'known', returnUri: 'https://kheops.example.org/' });
+    clock.advance(20 * 60_000);
+    const reloaded = sessionWith(clock, storage).session;
+    await reloaded.restore();
+    expect(reloaded.signedInUser()).toMatchObject({ receivedAt: arrived, returnUri: 'https://kheops.example.org/', kind: { name: 'static-token', end: 'known' } });
+  });
+
+  it('drops a stored token of an issuer the viewer no longer trusts: never used, and it names no one', async () => {
+    const clock = fakeClock();
+    const storage = new MemoryStorage();
+    storage.setItem(STATIC_TOKEN_KEY, JSON.stringify({ accessToken: TOKEN, expiresAt: clock.now() / 1000 + 600, scopes: ['read'], subject: 'mallory', issuer: 'https://no-longer-trusted.example.org/api' }));
+    expect(readTabUser(storage, testConfig().issuers, clock.now())).toBeUndefined();
+    const { session } = sessionWith(clock, storage);
+    await session.restore();
+    expect(session.authorizationHeader()).toBeUndefined();
+    expect(storage.getItem(STATIC_TOKEN_KEY)).toBeNull();
   });
 
   it('the keeper alone: due only once expired', async () => {

@@ -69,6 +69,8 @@ export interface StaticTokenKeeperDeps {
  */
 export class StaticTokenKeeper implements Keeper {
   readonly kind: SessionKind;
+  readonly returnUri: string | undefined;
+  private readonly receivedAt: number;
   private health: SessionHealth = 'active';
   private timer: unknown;
   private readonly user: User;
@@ -79,6 +81,12 @@ export class StaticTokenKeeper implements Keeper {
   ) {
     this.user = staticUser(token);
     this.kind = staticTokenSession(token.end ?? 'known');
+    this.returnUri = token.returnUri;
+    this.receivedAt = token.receivedAt ?? deps.now();
+  }
+
+  tokensReceivedAt(): number {
+    return this.receivedAt;
   }
 
   current(): User {

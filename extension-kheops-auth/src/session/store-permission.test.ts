@@ -1,8 +1,9 @@
 import { storePermission } from './store-permission';
 import type { SignedInUser } from './kheops-session';
+import { REFRESH_TOKEN_SESSION } from './session-kind';
 
 const issuer = { issuer: 'https://kheops.example.org/api', clientId: 'ohif-viewer', scope: 'openid read write', dicomWebRoot: 'https://kheops.example.org/api', displayName: 'KHEOPS', launches: ['oidc' as const] };
-const user = (scopes: string[]): SignedInUser => ({ subject: 'alice', name: 'Alice', issuer, expiresAt: undefined, scopes });
+const user = (scopes: string[]): SignedInUser => ({ subject: 'alice', name: 'Alice', issuer, expiresAt: undefined, scopes, receivedAt: 0, kind: REFRESH_TOKEN_SESSION });
 
 describe('storePermission', () => {
   test('a session granted write may store', () => {

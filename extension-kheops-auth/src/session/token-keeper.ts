@@ -79,6 +79,10 @@ export class TokenKeeper implements Keeper {
     return this.health;
   }
 
+  tokensReceivedAt(): number {
+    return this.receivedAt;
+  }
+
   /** Epoch ms when the current token should be renewed. */
   dueAt(): number {
     return refreshDueAtMs(this.receivedAt, this.user.expires_at ?? 0);

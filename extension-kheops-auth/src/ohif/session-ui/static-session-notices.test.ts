@@ -15,12 +15,22 @@ describe('static session notices', () => {
     const notifications = { show: (notification: { title: string; message: string }) => void shown.push(notification) };
     let pending: (() => void) | undefined;
     const environment = { now: () => 0, timers: { set: (callback: () => void) => (pending = callback), clear: () => undefined }, announced: { announcedExpiry: undefined } };
-    enterStaticSession({ isRenewable: () => true, signedInUser: () => ({ expiresAt: 3600 }) }, notifications, undefined, environment);
+    enterStaticSession({ isRenewable: () => true, signedInUser: () => ({ expiresAt: 3600, receivedAt: 0 }) }, notifications, undefined, environment);
     expect(shown).toEqual([]);
-    enterStaticSession({ isRenewable: () => false, signedInUser: () => ({ expiresAt: 57 * 60 }) }, notifications, 'https://kheops.example.org/', environment);
+    enterStaticSession({ isRenewable: () => false, signedInUser: () => ({ expiresAt: 57 * 60, receivedAt: 0 }) }, notifications, 'https://kheops.example.org/', environment);
     expect(shown[0]?.message).toBe('KHEOPS session: 57 min left; it cannot be renewed. Save your work before it ends. Return to KHEOPS: https://kheops.example.org/');
     pending?.();
     expect(shown[1]?.title).toBe('KHEOPS session ends soon');
+  });
+
+  it('after a reload, times the warning from the token\'s arrival, not from mode enter', () => {
+    // An 8-minute token that arrived at 0, its page reloaded at 6 min: the warning comes a quarter of
+    // its lifetime (2 min) before the end, so at once; timed from the reload it would come 90 s later.
+    const delays: number[] = [];
+    const notifications = { show: () => undefined };
+    const environment = { now: () => 6 * 60_000, timers: { set: (_callback: () => void, delay: number) => void delays.push(delay), clear: () => undefined }, announced: { announcedExpiry: undefined } };
+    enterStaticSession({ isRenewable: () => false, signedInUser: () => ({ expiresAt: 8 * 60, receivedAt: 0 }) }, notifications, undefined, environment);
+    expect(delays).toEqual([0]);
   });
 });
 

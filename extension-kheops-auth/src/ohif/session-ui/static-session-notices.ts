@@ -68,7 +68,7 @@ export function announceStaticSessionHealth(notifications: NotificationService, 
 
 export interface StaticSessionView {
   isRenewable(): boolean;
-  signedInUser(): { expiresAt: number | undefined } | undefined;
+  signedInUser(): { expiresAt: number | undefined; receivedAt: number } | undefined;
 }
 
 /**
@@ -82,13 +82,14 @@ export function enterStaticSession(
   returnUri: string | undefined,
   environment: { now(): number; timers: TimerApi; announced: { announcedExpiry: number | undefined } },
 ): () => void {
-  const expiresAt = session.signedInUser()?.expiresAt;
-  if (session.isRenewable() || expiresAt === undefined) return () => undefined;
+  const user = session.signedInUser();
+  const expiresAt = user?.expiresAt;
+  if (session.isRenewable() || !user || expiresAt === undefined) return () => undefined;
   const undo: Array<() => void> = [];
   if (environment.announced.announcedExpiry !== expiresAt) {
     environment.announced.announcedExpiry = expiresAt;
-    const now = environment.now();
-    undo.push(announceStaticSession(notifications, { expiresAtMs: expiresAt * 1000, receivedAtMs: now, now: environment.now, timers: environment.timers, returnUri }));
+    // From the token's arrival, not from now: after a reload the token is older than the page.
+    undo.push(announceStaticSession(notifications, { expiresAtMs: expiresAt * 1000, receivedAtMs: user.receivedAt, now: environment.now, timers: environment.timers, returnUri }));
   }
   return () => undo.forEach(step => step());
 }

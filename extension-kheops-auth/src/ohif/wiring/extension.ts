@@ -86,7 +86,6 @@ async function preRegistration(args: PreRegistrationArgs): Promise<void> {
   };
   const outcome = legacyLaunch ? await completeLegacyLaunch(legacyLaunch, config, session, browser) : undefined;
   if (outcome?.kind === 'refused') runtime.refusal = outcome.refusal;
-  if (outcome?.kind === 'launched') runtime.returnUri = outcome.returnUri;
   if (outcome?.kind !== 'launched') await session.restore();
   wireAuthorization(services.userAuthenticationService, session);
   runtime.setup = { ready: true, config, session };
@@ -146,9 +145,11 @@ function onModeEnter({
   runtime.undoOnModeExit.push(watchRequestedSeries(services, () => window.location.search));
   const setup = runtime.setup;
   if (setup.ready) {
+    // Kept with the static token, so a reloaded report-provider tab still offers the way back.
+    const returnUri = setup.session.signedInUser()?.returnUri;
     runtime.undoOnModeExit.push(
-      enterStaticSession(setup.session, services.uiNotificationService, runtime.returnUri, { now: () => Date.now(), timers: browserTimers, announced: runtime }),
-      enterSessionBadge(setup.session, services, runtime.returnUri),
+      enterStaticSession(setup.session, services.uiNotificationService, returnUri, { now: () => Date.now(), timers: browserTimers, announced: runtime }),
+      enterSessionBadge(setup.session, services, returnUri),
     );
   }
 }

@@ -1,10 +1,8 @@
-import type { KheopsAuthRoutes } from '../../config/types';
-import { DEFAULT_ROUTES } from '../../config/types';
+import { DEFAULT_ROUTES, REFUSED_ROUTE, REPORT_PROVIDER_ROUTE, type KheopsAuthRoutes } from '../../config/types';
 import { CallbackRoute } from '../../routes/CallbackRoute';
 import { LoginRoute } from '../../routes/LoginRoute';
 import { PopupCallbackRoute } from '../../routes/PopupCallbackRoute';
 import { RefusedRoute } from '../../routes/RefusedRoute';
-import { REFUSED_ROUTE, REPORT_PROVIDER_ROUTE } from '../../launch/legacy-launch-capture';
 
 /**
  * Adds the public sign-in routes to OHIF's router. OHIF builds its routes once at start-up from the
