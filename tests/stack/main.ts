@@ -28,6 +28,8 @@ async function main(): Promise<void> {
     workDir,
     ...(ttl ? { accessTokenTtl: ttl } : {}),
     testControls: testMode || process.env.STANDIN_TEST_CONTROLS === '1',
+    // `npm run dev` in another terminal rebuilds the extension; open viewer pages then reload.
+    liveReload: !testMode,
     log: line => console.log(`[stack] ${line}`),
   });
 

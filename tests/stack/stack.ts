@@ -7,7 +7,8 @@ import { REPORT_PROVIDER_DOCUMENT_NAME, reportProviderConfiguration } from '../.
 import { loadSampleData, type SampleDataSummary } from '../fixtures/load-sample-data';
 import { startStandin, type Standin } from '../kheops-standin/src/index';
 import { startOrthanc, type RunningOrthanc } from './orthanc';
-import { startViewerHost, type ViewerHost } from './viewer-host';
+import { devBuildStamp } from './live-reload';
+import { DEFAULT_LOGIN_PAGE_DIR, startViewerHost, type ViewerHost } from './viewer-host';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -25,6 +26,8 @@ export interface StackOptions {
    * the small login page; sameOriginDicomWeb serves DICOMweb on the viewer's origin through the host.
    */
   viewer?: { loginPage?: 'small' | 'viewer'; sameOriginDicomWeb?: boolean };
+  /** Reload open viewer pages after each `npm run dev` rebuild (the demo only). */
+  liveReload?: boolean;
 }
 
 export interface RunningStack {
@@ -43,6 +46,11 @@ export function ohifDistDir(): string {
   return path.join(REPO_ROOT, '.cache', 'ohif-app', version, 'dist');
 }
 
+/** Each package's dist/runtime/ folder. */
+export function runtimeModuleDirs(): string[] {
+  return ['extension-kheops-auth', 'mode-kheops'].map(pkg => path.join(REPO_ROOT, pkg, 'dist', 'runtime'));
+}
+
 /**
  * Every file of each package's dist/runtime/, served under /modules/ as a deployer serves the folder:
  * besides the module the app configuration names, the modules it imports only when needed (the
@@ -50,8 +58,8 @@ export function ohifDistDir(): string {
  */
 export function runtimeModules(): Record<string, string> {
   const modules: Record<string, string> = {};
-  for (const pkg of ['extension-kheops-auth', 'mode-kheops']) {
-    const dir = path.join(REPO_ROOT, pkg, 'dist', 'runtime');
+  for (const dir of runtimeModuleDirs()) {
+    const pkg = path.basename(path.dirname(path.dirname(dir)));
     // The module itself is always listed, so a missing build is reported by name (viewer-host.ts).
     modules[`${pkg}.mjs`] = path.join(dir, `${pkg}.mjs`);
     for (const name of existsSync(dir) ? readdirSync(dir) : []) modules[name] = path.join(dir, name);
@@ -104,6 +112,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       ...(sameOrigin ? { dicomWebProxy: standin.url } : {}),
       // The report-provider registration document KHEOPS reads, at /modules/report-provider.json.
       modules: { ...runtimeModules(), [REPORT_PROVIDER_DOCUMENT_NAME]: writeReportProviderDocument(options.workDir, viewerOrigin) },
+      ...(options.liveReload ? { liveReload: { stamp: devBuildStamp(REPO_ROOT), moduleDirs: [...runtimeModuleDirs(), DEFAULT_LOGIN_PAGE_DIR] } } : {}),
       // The headers a deployment must send (platform-config/src/headers.ts), so every test runs under them.
       // The inline scripts' hashes are read from this OHIF release's index.html, as a deployer would.
       headers: viewerSecurityHeaders({

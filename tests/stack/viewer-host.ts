@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { isDicomWebPath, proxyDicomWeb } from './dicomweb-proxy';
+import { startLiveReload, type LiveReload } from './live-reload';
 import { answerLoginPost } from './login-post';
 import { assertPortFree } from './ports';
 
@@ -20,6 +21,8 @@ export interface ViewerHostOptions {
   appConfigScript: string;
   /** Files served under /modules/: name -> absolute path. */
   modules: Record<string, string>;
+  /** The demo's developer loop (live-reload.ts): reload open pages after each `npm run dev` rebuild. */
+  liveReload?: { stamp: string; moduleDirs: string[] } | undefined;
   /** Extra response headers on every answer (deployment headers). */
   headers?: Record<string, string>;
   /**
@@ -127,6 +130,8 @@ export async function startViewerHost(options: ViewerHostOptions): Promise<Viewe
   const headers = options.headers ?? {};
 
   const dicomWebProxy = options.dicomWebProxy ? new URL(options.dicomWebProxy) : undefined;
+  const liveReload: LiveReload | undefined = options.liveReload ? startLiveReload(options.liveReload) : undefined;
+  const appConfigScript = options.appConfigScript + (liveReload?.script ?? '');
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const urlPath = new URL(req.url ?? '/', 'http://viewer.invalid').pathname;
@@ -143,6 +148,7 @@ export async function startViewerHost(options: ViewerHostOptions): Promise<Viewe
       }
       return;
     }
+    if (liveReload?.handle(urlPath, req, res)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { ...headers, Allow: urlPath === loginPath ? 'GET, HEAD, POST' : 'GET, HEAD' }).end();
       return;
@@ -157,12 +163,12 @@ export async function startViewerHost(options: ViewerHostOptions): Promise<Viewe
     }
     if (urlPath === '/app-config.js') {
       res.writeHead(200, { ...headers, 'Content-Type': contentType('app-config.js'), 'Cache-Control': 'no-cache' });
-      res.end(options.appConfigScript);
+      res.end(appConfigScript);
       return;
     }
     if (urlPath.startsWith('/modules/')) {
       const name = urlPath.slice('/modules/'.length);
-      const file = modules[name];
+      const file = modules[name] ?? liveReload?.findModule(name);
       if (file) {
         sendFile(req, res, file, 'no-cache', headers);
         return;
@@ -199,6 +205,7 @@ export async function startViewerHost(options: ViewerHostOptions): Promise<Viewe
     origin: `http://localhost:${(server.address() as AddressInfo).port}`,
     close: () =>
       new Promise<void>(resolve => {
+        liveReload?.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -1,4 +1,5 @@
 // The whole oidc-provider configuration of the stand-in, in one place.
+import './expected-warnings.js';
 import { randomBytes } from 'node:crypto';
 import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
 import type { JWK } from 'jose';

@@ -2,6 +2,7 @@
 // user's access token at POST /api/token (RFC 8693 token exchange, `scope=viewer read[ write]`,
 // `studyUID=...`) for a study-scoped token that lasts 5 h. This registers that grant on the
 // stand-in's oidc-provider, for the KHEOPS UI's client only (provider.ts: its grant_types).
+import './expected-warnings.js';
 import type { JWK } from 'jose';
 import type Provider from 'oidc-provider';
 import { errors, type TokenEndpointGrantContext } from 'oidc-provider';
