@@ -76,6 +76,7 @@ test('bulk data fetched after a renewal carries the current token', async () => 
   await setTokenLifetimes(stack, { accessTokenTtl: 10 });
   const { context, page, consoleLines } = await openClinicianPage(browser);
   try {
+    await clearGatewayLog(stack);
     await openStudyAtFirstImage(page, stack, series.seriesInstanceUID);
     // OHIF attached retrieveBulkData to each BulkDataURI value of the metadata it loaded (PixelData here).
     // (The study may also hold SR series of earlier tests, whose instances have no pixel data.)
@@ -87,8 +88,10 @@ test('bulk data fetched after a renewal carries the current token', async () => 
     });
     expect(bulkDataURI).toContain('/api/studies/');
 
-    // Past the lifetime of the token that was current when the metadata came: it has been renewed.
-    await page.waitForTimeout(15_000);
+    // Past the expiry of every token the metadata came with: a request carrying one of them now would be refused.
+    const metadataTokensExpire = Math.max(0, ...(await gatewayLog(stack)).map(entry => entry.exp ?? 0)) * 1000;
+    expect(metadataTokensExpire).toBeGreaterThan(0);
+    await until('the metadata\'s tokens expired', async () => (Date.now() > metadataTokensExpire ? true : undefined), 60_000);
     await clearGatewayLog(stack);
     const received = await page.evaluate(async uri => {
       const services = (window as unknown as { services: Record<string, any> }).services;
@@ -173,6 +176,23 @@ test('sign-out ends the session in every tab and at the provider', async () => {
   }
 });
 
+/** When (epoch ms) the access token of a shared session record expires (IndexedDB `kheops-auth`/`sessions`). */
+function sharedSessionExpiry(page: Page, key: string): Promise<number> {
+  return page.evaluate(
+    key =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('kheops-auth');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const read = open.result.transaction('sessions', 'readonly').objectStore('sessions').get(key);
+          read.onsuccess = () => (read.result ? resolve((read.result as { expiresAt: number }).expiresAt * 1000) : reject(new Error(`no shared session ${key}`)));
+          read.onerror = () => reject(read.error);
+        };
+      }),
+    key,
+  );
+}
+
 /** The sessions whose tokens the browser keeps for the viewer's tabs (IndexedDB keys `<issuer>|<sub>`). */
 function sharedSessionKeys(page: Page): Promise<string[]> {
   return page.evaluate(
@@ -199,10 +219,16 @@ test('tokens left by closed tabs are deleted when a viewer page starts', async (
     await launchFromStudyPage(page, stack, series.seriesInstanceUID);
     await page.locator('[data-kheops-auth-session="signed-in"]').waitFor({ timeout: 60_000 });
     await expect(sharedSessionKeys(page)).resolves.toEqual([`${stack.issuer}|alice`]);
-    await setTokenLifetimes(stack, { accessTokenTtl: 300 });
     // Alice closes her only viewer tab; her last access token runs out, her refresh token does not.
+    // (Lifetimes go back to normal only after the close, so her tab cannot renew into a long token first.)
     await page.close();
-    await new Promise(resolve => setTimeout(resolve, 12_000));
+    await setTokenLifetimes(stack, { accessTokenTtl: 300 });
+    const reader = await context.newPage();
+    // A page of the viewer's origin that does not start the viewer (whose start would clean up at once).
+    await reader.goto(`${stack.viewerOrigin}/app-config.js`);
+    const lastExpiry = await sharedSessionExpiry(reader, `${stack.issuer}|alice`);
+    await reader.close();
+    await until('alice\'s last access token expired', async () => (Date.now() > lastExpiry ? true : undefined), 60_000);
 
     // Bob opens a study on the same computer: the viewer starting deletes what no tab uses any more.
     const second = await context.newPage();
