@@ -5,23 +5,21 @@ import { staticTokenSession, type Keeper, type SessionKind } from './session-kin
 import { STATIC_TOKEN_KEY } from './storage-keys';
 import type { SessionHealth, TimerApi } from './token-keeper';
 
-const STATIC_KEY = STATIC_TOKEN_KEY;
-
 export interface StaticTokenRecord extends StaticToken {
   issuer: string;
 }
 
 /** Kept in sessionStorage (like the OIDC path's tokens) so that a reload of the tab keeps working. */
 export function saveStaticToken(storage: Storage, record: StaticTokenRecord): void {
-  storage.setItem(STATIC_KEY, JSON.stringify(record));
+  storage.setItem(STATIC_TOKEN_KEY, JSON.stringify(record));
 }
 
 export function clearStaticToken(storage: Storage): void {
-  storage.removeItem(STATIC_KEY);
+  storage.removeItem(STATIC_TOKEN_KEY);
 }
 
 export function loadStaticToken(storage: Storage, nowMs: number): StaticTokenRecord | undefined {
-  const raw = storage.getItem(STATIC_KEY);
+  const raw = storage.getItem(STATIC_TOKEN_KEY);
   if (!raw) return undefined;
   try {
     const record = JSON.parse(raw) as StaticTokenRecord;
