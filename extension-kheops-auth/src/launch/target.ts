@@ -1,4 +1,5 @@
 import { isReservedPath, isUnderPath } from '../config/paths';
+import { extensionRoutes, type KheopsAuthConfig } from '../config/types';
 import { isUidList, isUidParameter, MAX_UID_LENGTH } from './dicom-uid';
 import { refuse, type Refusal } from './types';
 
@@ -80,4 +81,14 @@ export function validateTarget(
     return { ok: false, refusal: refuse('invalid_target', `target_link_uri is longer than ${MAX_TARGET_LENGTH} characters once encoded`) };
   }
   return { ok: true, target };
+}
+
+/**
+ * A target this viewer kept itself (the one a sign-in stored in its state, the last viewer page),
+ * checked again as a launch's: anything on this origin could have written it.
+ */
+export function checkKeptTarget(target: string, viewerOrigin: string, config: Pick<KheopsAuthConfig, 'allowedTargetPaths' | 'routes'>): string | undefined {
+  if (!target.startsWith('/')) return undefined;
+  const checked = validateTarget(`${viewerOrigin}${target}`, viewerOrigin, config.allowedTargetPaths, extensionRoutes(config.routes));
+  return checked.ok ? checked.target : undefined;
 }

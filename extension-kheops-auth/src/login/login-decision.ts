@@ -61,7 +61,7 @@ export async function decideLogin(input: LoginInput, begin: BeginSignIn = redire
     question,
     proceed,
     cancel: () => {
-      const page = readViewerPage(input.storage, input.origin, config.allowedTargetPaths);
+      const page = readViewerPage(input.storage, input.origin, config);
       return page ? { kind: 'return', page } : { kind: 'unchanged' };
     },
   };

@@ -1,6 +1,6 @@
 import type { User } from 'oidc-client-ts';
-import { extensionRoutes, type KheopsAuthConfig, type TrustedIssuer } from '../config/types';
-import { validateTarget } from '../launch/target';
+import type { KheopsAuthConfig, TrustedIssuer } from '../config/types';
+import { checkKeptTarget } from '../launch/target';
 import { KheopsAuthError } from '../errors';
 import type { StaticToken } from '../launch/types';
 import { CallbackExchange } from './callback-exchange';
@@ -288,9 +288,7 @@ export class KheopsSession {
 
   /** Where a completed sign-in goes: its checked target, checked again here, for no launch lands outside the allowed paths. */
   private landing(target: string | undefined): string {
-    if (target === undefined) return this.config.defaultTarget;
-    const checked = validateTarget(`${this.environment.viewerOrigin}${target}`, this.environment.viewerOrigin, this.config.allowedTargetPaths, extensionRoutes(this.config.routes));
-    return checked.ok ? checked.target : this.config.defaultTarget;
+    return (target === undefined ? undefined : checkKeptTarget(target, this.environment.viewerOrigin, this.config)) ?? this.config.defaultTarget;
   }
 
   private describe(issuer: TrustedIssuer, keeper: Keeper): SignedInUser {

@@ -71,7 +71,7 @@ describe('the remembered viewer page', () => {
   it('is read back when it is a page a launch could open', () => {
     const storage = new MemoryStorage();
     rememberViewerPage(storage, { pathname: '/kheops', search: '?StudyInstanceUIDs=1.2.3' });
-    expect(readViewerPage(storage, VIEWER, ['/kheops'])).toBe('/kheops?StudyInstanceUIDs=1.2.3');
+    expect(readViewerPage(storage, VIEWER, testConfig())).toBe('/kheops?StudyInstanceUIDs=1.2.3');
   });
 
   it.each([
@@ -79,13 +79,15 @@ describe('the remembered viewer page', () => {
     ['a path outside the mode', '/admin'],
     ["OHIF's token parameter", '/kheops?StudyInstanceUIDs=1.2.3&token=x'],
     ['an absolute URL', 'https://evil.example/kheops'],
+    ['the login route', '/kheops/login?iss=https%3A%2F%2Fkheops.example.org%2Fapi'],
+    ['a study that is not a UID', '/kheops?StudyInstanceUIDs=%3Cb%3E'],
   ])('is ignored when it is %s', (_name, page) => {
     const storage = new MemoryStorage();
     storage.setItem('kheops-auth.viewer-page', page);
-    expect(readViewerPage(storage, VIEWER, ['/kheops'])).toBeUndefined();
+    expect(readViewerPage(storage, VIEWER, testConfig())).toBeUndefined();
   });
 
   it('is undefined when none was remembered', () => {
-    expect(readViewerPage(new MemoryStorage(), VIEWER, ['/kheops'])).toBeUndefined();
+    expect(readViewerPage(new MemoryStorage(), VIEWER, testConfig())).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
-import { validateTarget } from '../launch/target';
+import type { KheopsAuthConfig } from '../config/types';
+import { checkKeptTarget } from '../launch/target';
 import { VIEWER_PAGE_KEY } from './storage-keys';
 
 /**
@@ -10,12 +11,10 @@ export function rememberViewerPage(storage: Storage, location: { pathname: strin
 }
 
 /**
- * The remembered page, only if it is still a page a launch could open (same checks as a launch's
- * target: under the mode's route, no token parameter), since anything on this origin could have written it.
+ * The remembered page, only if it is still a page a launch could open (the same checks as a
+ * launch's target), since anything on this origin could have written it.
  */
-export function readViewerPage(storage: Storage, viewerOrigin: string, allowedPaths: readonly string[]): string | undefined {
+export function readViewerPage(storage: Storage, viewerOrigin: string, config: Pick<KheopsAuthConfig, 'allowedTargetPaths' | 'routes'>): string | undefined {
   const page = storage.getItem(VIEWER_PAGE_KEY);
-  if (!page?.startsWith('/')) return undefined;
-  const checked = validateTarget(`${viewerOrigin}${page}`, viewerOrigin, allowedPaths);
-  return checked.ok ? checked.target : undefined;
+  return page ? checkKeptTarget(page, viewerOrigin, config) : undefined;
 }
