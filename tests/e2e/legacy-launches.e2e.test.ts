@@ -121,6 +121,11 @@ test('report provider launch opens the study', async () => {
     const back = page.locator('[data-kheops-auth-return]');
     await back.waitFor({ timeout: 30_000 });
     expect(new URL((await back.getAttribute('href')) ?? '').origin).toBe(new URL(stack.standinUrl).origin);
+    // A reload keeps it: the address is kept with the token in the tab, not only in the page's memory.
+    await page.reload();
+    await waitForRenderedFirstViewport(page);
+    await back.waitFor({ timeout: 30_000 });
+    expect(new URL((await back.getAttribute('href')) ?? '').origin).toBe(new URL(stack.standinUrl).origin);
 
     // Scope write: a measurement saved as an SR reaches the store.
     await clearGatewayLog(stack);
