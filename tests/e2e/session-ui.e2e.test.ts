@@ -1,4 +1,3 @@
-import type { Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import dcmjs from 'dcmjs';
 import { artifactPath, useBrowser } from './support/browser';
@@ -8,6 +7,7 @@ import { clickedCtSeries, launchFromStudyPage, openClinicianPage, openStudyAtFir
 import { drawTrackedLength, saveReport, until } from './support/measurements';
 import { readSr } from './support/sr';
 import { revokeUser, setTokenLifetimes } from './support/standin-controls';
+import { sharedSessionExpiry, sharedSessionKeys } from './support/shared-sessions';
 import { stackInfo } from './support/stack-info';
 import { launchByThirdPartyLogin } from './support/third-party-login';
 
@@ -175,41 +175,6 @@ test('sign-out ends the session in every tab and at the provider', async () => {
     await context.close();
   }
 });
-
-/** When (epoch ms) the access token of a shared session record expires (IndexedDB `kheops-auth`/`sessions`). */
-function sharedSessionExpiry(page: Page, key: string): Promise<number> {
-  return page.evaluate(
-    key =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open('kheops-auth');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const read = open.result.transaction('sessions', 'readonly').objectStore('sessions').get(key);
-          read.onsuccess = () => (read.result ? resolve((read.result as { expiresAt: number }).expiresAt * 1000) : reject(new Error(`no shared session ${key}`)));
-          read.onerror = () => reject(read.error);
-        };
-      }),
-    key,
-  );
-}
-
-/** The sessions whose tokens the browser keeps for the viewer's tabs (IndexedDB keys `<issuer>|<sub>`). */
-function sharedSessionKeys(page: Page): Promise<string[]> {
-  return page.evaluate(
-    () =>
-      new Promise<string[]>((resolve, reject) => {
-        const open = indexedDB.open('kheops-auth');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const database = open.result;
-          if (!database.objectStoreNames.contains('sessions')) return resolve([]);
-          const keys = database.transaction('sessions', 'readonly').objectStore('sessions').getAllKeys();
-          keys.onsuccess = () => resolve(keys.result.map(String));
-          keys.onerror = () => reject(keys.error);
-        };
-      }),
-  );
-}
 
 test('tokens left by closed tabs are deleted when a viewer page starts', async () => {
   const { series } = clickedCtSeries(stack);
