@@ -6,6 +6,9 @@ import type { JWK } from 'jose';
 
 import { findDemoUser } from './accounts.js';
 import { contentSecurityPolicy, escapeHtml, renderPage } from './html.js';
+import { adaptToKeycloak, keycloakConfiguration } from './keycloak/configuration.js';
+import type { RefreshTokenReuse } from './keycloak/refresh-token-reuse.js';
+import { providerPaths, type ProviderProfile } from './profile.js';
 import type { RuntimeSettings } from './settings.js';
 import { TOKEN_EXCHANGE_GRANT_TYPE } from './token-exchange-request.js';
 
@@ -24,14 +27,20 @@ export interface ProviderOptions {
   signingJwk: JWK;
   /** False plays a provider without refresh tokens (like KHEOPS itself): default true. */
   refreshTokens?: boolean;
+  /** Which provider to play (profile.ts); default 'kheops'. */
+  profile?: ProviderProfile;
+  /** Keycloak profile only: whether replaced refresh tokens stay valid (Keycloak's default). */
+  refreshTokenReuse?: RefreshTokenReuse;
 }
 
 export function viewerRedirectUris(viewerOrigin: string): string[] {
   return ['/kheops/callback', '/kheops/popup-callback', '/kheops-login/callback'].map((path) => viewerOrigin + path);
 }
 
-export function createProvider({ issuer, dicomWebRoot, viewerOrigin, settings, signingJwk, refreshTokens = true }: ProviderOptions): Provider {
-  const configuration: Configuration = {
+export function createProvider(options: ProviderOptions): Provider {
+  const { issuer, dicomWebRoot, viewerOrigin, settings, signingJwk, refreshTokens = true, profile = 'kheops' } = options;
+  const base: Configuration = {
+    routes: providerPaths(profile).routes,
     clients: [
       {
         client_id: VIEWER_CLIENT_ID,
@@ -130,8 +139,11 @@ export function createProvider({ issuer, dicomWebRoot, viewerOrigin, settings, s
     },
   };
 
+  const keycloak = { viewerOrigin, settings, refreshTokenReuse: options.refreshTokenReuse ?? 'allowed' };
+  const configuration = profile === 'keycloak' ? keycloakConfiguration(base, keycloak) : base;
   const provider = new Provider(issuer, configuration);
-  advertiseDicomWebScopes(provider);
+  if (profile === 'keycloak') adaptToKeycloak(provider, keycloak);
+  else advertiseDicomWebScopes(provider);
   cacheDiscovery(provider);
   answerRevocationWithoutBody(provider);
   return provider;
