@@ -10,6 +10,8 @@ export interface TokenFacts {
   scope?: string;
   exp?: number;
   iat?: number;
+  /** Which of released KHEOPS's token kinds it was (released/released-tokens.ts); unset for the default stand-in's. */
+  kind?: 'realm' | 'viewer' | 'report-provider';
 }
 
 export type TokenCheck =

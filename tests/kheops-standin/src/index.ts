@@ -17,6 +17,7 @@ import { webOriginHeaders } from './keycloak/web-origins.js';
 import { OrthancClient } from './orthanc-client.js';
 import { providerPaths, type ProviderProfile } from './profile.js';
 import { createProvider, VIEWER_CLIENT_ID } from './provider.js';
+import type { RealmRole } from './realm-role.js';
 import { RequestLog, type RequestLogEntry } from './request-log.js';
 import { GrantRegistry, trackGrants } from './revocations.js';
 import { createSettings } from './settings.js';
@@ -58,6 +59,8 @@ export interface StandinOptions {
    * thumbnails open the viewer directly instead of by third-party initiated login. Default false.
    */
   anonymousGateway?: boolean;
+  /** Plays the Keycloak realm of a released KHEOPS (realm-role.ts, released/index.ts). */
+  realm?: RealmRole;
 }
 
 export interface Standin {
@@ -108,25 +111,27 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
     refreshTokens: options.refreshTokens ?? true,
     profile,
     ...(options.refreshTokenReuse ? { refreshTokenReuse: options.refreshTokenReuse } : {}),
+    ...(options.realm ? { realm: options.realm } : {}),
   });
   trackGrants(provider, grants);
   provider.on('server_error', (_ctx, error) => console.error('kheops-standin: provider error:', error));
 
+  const verifier = {
+    publicKey: signingKey.publicKey,
+    issuer,
+    audience: dicomWebRoot,
+    grants,
+    ...(profile === 'keycloak' ? { realmTokens: { rightsOf: (sub: string) => kheopsRightsOf(settings, sub) } } : {}),
+  };
   const gateway: GatewayContext = {
     orthancUrl,
     viewerOrigin,
     settings,
     log,
-    verifier: {
-      publicKey: signingKey.publicKey,
-      issuer,
-      audience: dicomWebRoot,
-      grants,
-      ...(profile === 'keycloak' ? { realmTokens: { rightsOf: (sub: string) => kheopsRightsOf(settings, sub) } } : {}),
-    },
+    verifier,
     anonymous: options.anonymousGateway ?? false,
   };
-  registerViewerTokenExchange(provider, { issuer, dicomWebRoot, signingJwk: signingKey.privateJwk, verifier: gateway.verifier, settings });
+  registerViewerTokenExchange(provider, { issuer, dicomWebRoot, signingJwk: signingKey.privateJwk, verifier, settings });
   const kheopsUi: KheopsUiContext = { provider, dicomWebRoot, tokenEndpoint: `${issuer}${paths.routes.token}`, settings };
   const interactions: InteractionContext = { provider, dicomWebRoot, viewerOrigin, settings };
   const studyPage: StudyPageContext = {
@@ -142,7 +147,7 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
     dicomWebRoot,
     viewerOrigin,
     signingJwk: signingKey.privateJwk,
-    verifier: gateway.verifier,
+    verifier,
     settings,
     reportProviders: defaultReportProviders(viewerOrigin),
     viewerTokenFor: (userId, studyUid) => viewerTokenFor(kheopsUi, userId, studyUid),
@@ -152,7 +157,7 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
   const revocationPath = paths.mount + (paths.routes.revocation ?? '/token/revocation');
   const revocation: RevocationContext = {
     path: revocationPath,
-    verifier: gateway.verifier,
+    verifier,
     clientId: VIEWER_CLIENT_ID,
     forward: (req, res) => mountProvider(providerCallback, paths.mount, req, res),
     ...(profile === 'keycloak'

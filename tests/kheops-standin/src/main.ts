@@ -4,8 +4,11 @@
 // STANDIN_TEST_CONTROLS=1, STANDIN_LOG_FILE, STANDIN_REFRESH_TOKENS=0 (no refresh tokens),
 // STANDIN_PROVIDER=keycloak (play KHEOPS's Keycloak realm), STANDIN_KEYCLOAK_REVOKE_REFRESH_TOKEN=1,
 // STANDIN_VIEWER_PATH (/kheops).
+// STANDIN_KHEOPS=released plays released KHEOPS instead (released/main.ts): STANDIN_PORT is then
+// KHEOPS's API and UI, STANDIN_REALM_PORT (STANDIN_PORT + 1) its Keycloak realm (the Keycloak profile).
 import { startStandin } from './index.js';
 import { parseProviderProfile } from './profile.js';
+import { startReleasedStandin } from './released/main.js';
 
 function integerFromEnv(name: string): number | undefined {
   const raw = process.env[name];
@@ -16,6 +19,8 @@ function integerFromEnv(name: string): number | undefined {
 }
 
 async function main(): Promise<void> {
+  if (process.env.STANDIN_KHEOPS === 'released') return startReleasedStandin(integerFromEnv);
+  if (process.env.STANDIN_KHEOPS && process.env.STANDIN_KHEOPS !== 'default') throw new Error('STANDIN_KHEOPS must be "released" or "default"');
   const standin = await startStandin({
     port: integerFromEnv('STANDIN_PORT') ?? 8080,
     orthancUrl: process.env.ORTHANC_URL || 'http://127.0.0.1:8042',

@@ -11,6 +11,7 @@ import type { RefreshTokenReuse } from './keycloak/refresh-token-reuse.js';
 import { providerPaths, type ProviderProfile } from './profile.js';
 import type { RuntimeSettings } from './settings.js';
 import { TOKEN_EXCHANGE_GRANT_TYPE } from './token-exchange-request.js';
+import { withRealmRole, type RealmRole } from './realm-role.js';
 
 export const VIEWER_CLIENT_ID = 'ohif-viewer';
 /** KHEOPS's own web UI: it only exchanges the signed-in user's token for viewer tokens (token-exchange.ts). */
@@ -31,6 +32,8 @@ export interface ProviderOptions {
   profile?: ProviderProfile;
   /** Keycloak profile only: whether replaced refresh tokens stay valid (Keycloak's default). */
   refreshTokenReuse?: RefreshTokenReuse;
+  /** Keycloak profile only: plays the realm of a released KHEOPS whose UI signs in here (realm-role.ts). */
+  realm?: RealmRole | undefined;
 }
 
 export function viewerRedirectUris(viewerOrigin: string): string[] {
@@ -139,8 +142,8 @@ export function createProvider(options: ProviderOptions): Provider {
     },
   };
 
-  const keycloak = { viewerOrigin, settings, refreshTokenReuse: options.refreshTokenReuse ?? 'allowed' };
-  const configuration = profile === 'keycloak' ? keycloakConfiguration(base, keycloak) : base;
+  const keycloak = { viewerOrigin, settings, refreshTokenReuse: options.refreshTokenReuse ?? 'allowed', webOrigins: options.realm ? [options.realm.uiOrigin] : [] };
+  const configuration = profile === 'keycloak' ? keycloakConfiguration(withRealmRole(base, options.realm), keycloak) : base;
   const provider = new Provider(issuer, configuration);
   if (profile === 'keycloak') adaptToKeycloak(provider, keycloak);
   else advertiseDicomWebScopes(provider);

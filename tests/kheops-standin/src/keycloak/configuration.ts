@@ -13,6 +13,8 @@ import { answerCorsAsKeycloak, processEveryOrigin } from './web-origins.js';
 
 export interface KeycloakProfileOptions {
   viewerOrigin: string;
+  /** More Web Origins than the viewer's (a released KHEOPS UI that signs in at this realm). */
+  webOrigins?: string[];
   settings: RuntimeSettings;
   /** Keycloak's "Revoke Refresh Token": off ('allowed', Keycloak's default) or on ('refused'). */
   refreshTokenReuse: RefreshTokenReuse;
@@ -52,8 +54,8 @@ export function keycloakConfiguration(base: Configuration, { settings, refreshTo
   };
 }
 
-export function adaptToKeycloak(provider: Provider, { viewerOrigin, settings }: KeycloakProfileOptions): void {
-  answerCorsAsKeycloak(provider, [viewerOrigin]);
+export function adaptToKeycloak(provider: Provider, { viewerOrigin, webOrigins = [], settings }: KeycloakProfileOptions): void {
+  answerCorsAsKeycloak(provider, [viewerOrigin, ...webOrigins]);
   describeAsKeycloak(provider);
   describeRefusalsAsKeycloak(provider);
   answerTokenRequestsAsKeycloak(provider, () => settings.refreshTokenTtl);
