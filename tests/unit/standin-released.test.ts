@@ -37,11 +37,11 @@ afterAll(async () => {
   await new Promise<void>(resolve => orthanc.close(() => resolve()));
 });
 
-async function post(url: string, body: Record<string, string> | URLSearchParams, json = false): Promise<Response> {
+async function post(url: string, body: Record<string, string | number>, json = false): Promise<Response> {
   return fetch(url, {
     method: 'POST',
     headers: { 'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded' },
-    body: json ? JSON.stringify(body) : new URLSearchParams(body as Record<string, string>),
+    body: json ? JSON.stringify(body) : new URLSearchParams(Object.entries(body).map(([key, value]) => [key, String(value)])),
     redirect: 'manual',
   });
 }
