@@ -55,6 +55,10 @@ export async function startReleasedProfile(options: ReleasedProfileOptions, stop
     headers: viewerSecurityHeaders({
       viewerOrigin,
       connectSrc: [released.realm.issuer, released.kheops.dicomWebRoot],
+      // Released KHEOPS opens the viewer in a named tab and finds that tab again by its name on the next
+      // click; a Cross-Origin-Opener-Policy would put the viewer in a new browsing context, which drops
+      // the name (Chromium, measured) and with it the viewer's evidence that KHEOPS opened this tab.
+      openerPolicy: 'unsafe-none',
       inlineScriptHashes: inlineScriptHashes(readFileSync(`${options.distDir}/index.html`, 'utf8')),
     }),
   });

@@ -26,7 +26,7 @@ beforeAll(async () => {
   const orthancUrl = `http://127.0.0.1:${(orthanc.address() as AddressInfo).port}`;
   released = await startStandinProcess({ VIEWER_ORIGIN, ORTHANC_URL: orthancUrl, STANDIN_TEST_CONTROLS: '1', STANDIN_KHEOPS: 'released' });
   kheops = released.url;
-  realm = /realm \(issuer\): (http:\/\/127\.0\.0\.1:\d+)\/api/.exec(released.output())?.[1] ?? '';
+  realm = /realm \(issuer\): (http:\/\/127\.0\.0\.1:\d+)\/realms\/kheops/.exec(released.output())?.[1] ?? '';
   // Another provider whose tokens are just as well signed, but by someone else.
   other = await startStandinProcess({ VIEWER_ORIGIN, ORTHANC_URL: orthancUrl, STANDIN_TEST_CONTROLS: '1' });
 });
@@ -139,7 +139,7 @@ test('a report-provider launch gives a 1-hour token whose end anyone can introsp
 });
 
 test('the realm signs the viewer in silently (prompt=none) only with a session', async () => {
-  const discovery = (await (await fetch(`${realm}/api/.well-known/openid-configuration`)).json()) as { authorization_endpoint: string };
+  const discovery = (await (await fetch(`${realm}/realms/kheops/.well-known/openid-configuration`)).json()) as { authorization_endpoint: string };
   const authorize = new URL(discovery.authorization_endpoint);
   Object.entries({
     client_id: 'ohif-viewer',

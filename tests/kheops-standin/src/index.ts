@@ -133,7 +133,7 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
   };
   registerViewerTokenExchange(provider, { issuer, dicomWebRoot, signingJwk: signingKey.privateJwk, verifier, settings });
   const kheopsUi: KheopsUiContext = { provider, dicomWebRoot, tokenEndpoint: `${issuer}${paths.routes.token}`, settings };
-  const interactions: InteractionContext = { provider, dicomWebRoot, viewerOrigin, settings };
+  const interactions: InteractionContext = { provider, dicomWebRoot, viewerOrigin, settings, ...(options.realm ? { otherClientOrigins: [options.realm.uiOrigin] } : {}) };
   const studyPage: StudyPageContext = {
     orthanc: new OrthancClient(orthancUrl),
     issuer,

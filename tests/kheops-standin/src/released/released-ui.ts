@@ -7,6 +7,7 @@
 // A report-provider launch posts the album's provider to /api/report.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { ServerResponse } from 'node:http';
 
 import { escapeHtml, renderPage } from '../html.js';
@@ -34,7 +35,9 @@ export function isReleasedUiPath(path: string): boolean {
 let oidcClientScript: string | undefined;
 function oidcClient(): string {
   const require = createRequire(import.meta.url);
-  oidcClientScript ??= readFileSync(require.resolve('oidc-client-ts/dist/browser/oidc-client-ts.min.js'), 'utf8');
+  // The package exports no browser build; it sits beside the one it does export.
+  const packageJson = require.resolve('oidc-client-ts/package.json');
+  oidcClientScript ??= readFileSync(path.join(path.dirname(packageJson), 'dist', 'browser', 'oidc-client-ts.min.js'), 'utf8');
   return oidcClientScript;
 }
 
