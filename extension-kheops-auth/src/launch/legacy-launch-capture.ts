@@ -1,7 +1,7 @@
 import { REFUSED_ROUTE, type KheopsAuthConfig, type TrustedIssuer } from '../config/types';
 import type { KheopsAuthErrorCode } from '../errors';
 import { detectLegacyLaunch, type CapturedLocation, type LegacyLaunch } from './legacy-launch';
-import { VIEWER_TOKEN_ASSUMED_LIFETIME_SECONDS, type Refusal, type StaticToken } from './types';
+import type { Refusal, StaticToken } from './types';
 
 
 export interface LegacyLaunchBrowser {
@@ -108,12 +108,12 @@ export async function completeLegacyLaunch(
     seriesUid = launch.seriesUid;
   }
 
-  const lifetime = launch.expiresIn ?? VIEWER_TOKEN_ASSUMED_LIFETIME_SECONDS;
+  // A viewer link says nothing of its end, and KHEOPS keeps none (its `exp` is never checked): unknown.
   await session.adoptStaticToken(launch.issuer, {
     accessToken: launch.accessToken,
-    expiresAt: Math.floor(browser.now() / 1000) + lifetime,
+    ...(launch.expiresIn === undefined ? {} : { expiresAt: Math.floor(browser.now() / 1000) + launch.expiresIn }),
     scopes: launch.scopes,
-    end: launch.expiresIn === undefined ? 'assumed' : 'known',
+    end: launch.expiresIn === undefined ? 'unknown' : 'known',
     receivedAt: browser.now(),
     ...(returnUri ? { returnUri } : {}),
     ...(launch.subject ? { subject: launch.subject } : {}),

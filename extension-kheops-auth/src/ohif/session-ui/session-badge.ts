@@ -3,7 +3,7 @@ import { describeRemaining } from './static-session-notices';
 
 /** What the badge needs of the session; KheopsSession has it. */
 export interface BadgeSession {
-  signedInUser(): { name: string; issuer: { displayName: string }; expiresAt: number | undefined } | undefined;
+  signedInUser(): { name: string; issuer: { displayName: string }; expiresAt: number | undefined; kind?: { name: string; end: string } } | undefined;
   /** False for a session that came with the launch URL: it ends at its expiry and cannot be renewed. */
   isRenewable(): boolean;
   onHealthChange(listener: (health: SessionHealth) => void): () => void;
@@ -24,6 +24,14 @@ export interface SessionBadgeEnvironment {
   returnUri?: string | undefined;
   /** How many measurements the page holds: with any, signing out asks first. */
   measurementCount(): number;
+}
+
+/** Whose and how long, for the sessions whose badge would otherwise say nothing of it. */
+function sessionNote(kind: { name: string; end: string } | undefined): string {
+  // A viewer link's end is not kept by KHEOPS: no countdown that KHEOPS might not honour.
+  if (kind?.name === 'static-token' && kind.end === 'unknown') return 'ends when KHEOPS ends the link';
+  if (kind?.name === 'upgraded') return 'renewed through your KHEOPS sign-in';
+  return '';
 }
 
 /** How often the time left of a non-renewable session is brought up to date. */
@@ -91,7 +99,14 @@ export function showSessionBadge(session: BadgeSession, environment: SessionBadg
 
   const describeSession = (who: NonNullable<ReturnType<BadgeSession['signedInUser']>>): string => {
     const left = !session.isRenewable() && who.expiresAt !== undefined ? who.expiresAt * 1000 - environment.now() : undefined;
-    const status = health === 'ended' || (left !== undefined && left <= 0) ? 'session ended' : left !== undefined ? describeRemaining(left) : health === 'at-risk' ? 'cannot reach KHEOPS' : '';
+    const status =
+      health === 'ended' || (left !== undefined && left <= 0)
+        ? 'session ended'
+        : left !== undefined
+          ? describeRemaining(left)
+          : health === 'at-risk'
+            ? 'cannot reach KHEOPS'
+            : sessionNote(who.kind);
     return [who.issuer.displayName, status].filter(Boolean).join(' · ');
   };
 
