@@ -46,6 +46,8 @@ export interface KeptLaunch {
   /** Where the viewer goes with whichever session it ends up with. */
   target: string;
   evidence: IdentityEvidence;
+  /** What the launch allowed (`read`, `write`): the upgraded session may do the same, no more. */
+  scopes: string[];
 }
 
 export type UpgradeDecision = { attempt: true; through: TrustedIssuer } | { attempt: false; reason: string | undefined };

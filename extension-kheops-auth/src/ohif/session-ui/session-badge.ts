@@ -24,6 +24,8 @@ export interface SessionBadgeEnvironment {
   returnUri?: string | undefined;
   /** How many measurements the page holds: with any, signing out asks first. */
   measurementCount(): number;
+  /** Why a launch's session was not upgraded to a renewable one, while it is the tab's (upgrade-notice.ts). */
+  note?(): string | undefined;
 }
 
 /** Whose and how long, for the sessions whose badge would otherwise say nothing of it. */
@@ -76,6 +78,7 @@ export function showSessionBadge(session: BadgeSession, environment: SessionBadg
   const heading = make('div', '');
   heading.append(label, user);
   const detail = make('div', 'color:#b9c3d6', 'data-kheops-auth-detail');
+  const why = make('div', 'color:#b9c3d6;margin-top:2px', 'data-kheops-auth-why');
   const actions = make('div', 'margin-top:4px;display:flex;gap:8px;align-items:center');
   if (environment.returnUri) {
     const back = make('a', PRIMARY, 'data-kheops-auth-return');
@@ -123,6 +126,9 @@ export function showSessionBadge(session: BadgeSession, environment: SessionBadg
         : state.phase === 'confirming'
           ? `This page has ${state.measurements === 1 ? 'a measurement. It stays' : `${state.measurements} measurements. They stay`} on the page, but cannot be saved to KHEOPS until you sign in again.`
           : ((state.phase === 'signed-in' && state.problem) || describeSession(who!));
+    const note = phase === 'signed-in' ? environment.note?.() : undefined;
+    why.textContent = note ?? '';
+    why.hidden = !note;
     signOut.hidden = phase === 'confirming' || phase === 'signed-out';
     signOut.disabled = phase === 'signing-out';
     signOut.textContent = phase === 'signing-out' ? 'Signing out…' : 'Sign out';
@@ -171,7 +177,7 @@ export function showSessionBadge(session: BadgeSession, environment: SessionBadg
     state = { phase: 'signed-in' };
     render();
   });
-  badge.append(heading, detail, actions);
+  badge.append(heading, detail, why, actions);
 
   const tick = (): void => {
     render();
