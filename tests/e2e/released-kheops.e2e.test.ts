@@ -8,12 +8,12 @@ import { clickedCtSeries, openClinicianPage, waitForFirstViewportSeries } from '
 import { drawTrackedLength, measurements, saveReport, until } from './support/measurements';
 import {
   badge,
+  inViewer,
   kheopsControl,
   openFromKheops,
   openInKheopsNamedTab,
   realmControl,
   realmPagesShown,
-  released,
   releasedLog,
   reportTokenActive,
   signInToKheops,
@@ -141,7 +141,7 @@ test('a viewer link without a realm session keeps the viewer token', async () =>
     });
     const shared = await context.newPage();
     await shared.goto(await viewerLinkFor(stack, 'alice', study.studyInstanceUID));
-    await shared.waitForURL(url => url.origin === released(stack).viewerOrigin && url.pathname === '/kheops', { timeout: 90_000 });
+    await inViewer(shared, stack);
     await waitForRenderedFirstViewport(shared);
     const share = await badge(shared);
     expect(share.detail).toContain('ends when KHEOPS ends the link');
@@ -173,7 +173,7 @@ test('a report-provider launch upgrades and saves after an hour', async () => {
   try {
     await signInToKheops(page, stack);
     await page.locator(`article[data-study-uid="${study.studyInstanceUID}"] form.open-report-provider button`).click();
-    await page.waitForURL(url => url.origin === released(stack).viewerOrigin && url.pathname === '/kheops', { timeout: 90_000 });
+    await inViewer(page, stack);
     await waitForRenderedFirstViewport(page);
     expect(reportToken.length).toBeGreaterThan(20);
     const who = await badge(page);

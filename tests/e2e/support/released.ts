@@ -69,8 +69,18 @@ export async function openFromKheops(page: Page, stack: StackInfo, studyInstance
     ? page.locator(`button.series-thumbnail[data-series-uid="${seriesInstanceUID}"]`)
     : page.locator(`article[data-study-uid="${studyInstanceUID}"] button.open-study`);
   const [tab] = await Promise.all([page.context().waitForEvent('page'), button.click()]);
-  await tab.waitForURL(url => url.origin === released(stack).viewerOrigin && url.pathname === '/kheops', { timeout: 90_000 });
+  await inViewer(tab, stack);
   return tab;
+}
+
+/**
+ * Waits until the tab shows the study in the viewer with its session settled: the badge appears on
+ * OHIF's mode enter, after the upgrade's round trip (the tab passes /kheops once before it leaves for
+ * the realm, so the URL alone does not say the viewer is there).
+ */
+export async function inViewer(tab: Page, stack: StackInfo): Promise<void> {
+  await tab.waitForURL(url => url.origin === released(stack).viewerOrigin && url.pathname === '/kheops', { timeout: 90_000 });
+  await tab.locator('[data-kheops-auth-user]').waitFor({ timeout: 90_000 });
 }
 
 /** A viewer link made as KHEOPS's UI makes it (token exchange of the user's realm token), without the UI. */
@@ -102,7 +112,7 @@ export async function openInKheopsNamedTab(page: Page, stack: StackInfo, link: s
       if (opened) opened.location.href = href;
     }, [link, `OHIFViewer-${studyInstanceUID}`] as const),
   ]);
-  await tab.waitForURL(url => url.origin === released(stack).viewerOrigin && url.pathname === '/kheops', { timeout: 90_000 });
+  await inViewer(tab, stack);
   return tab;
 }
 
