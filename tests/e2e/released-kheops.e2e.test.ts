@@ -22,7 +22,7 @@ import {
 import { fetchFirstInstance, readSr, srSeriesInOrthanc } from './support/sr';
 import { revokeUser } from './support/standin-controls';
 import { stackInfo } from './support/stack-info';
-import { waitForRenderedFirstViewport } from './support/viewer';
+import { searchThroughOhif, waitForRenderedFirstViewport } from './support/viewer';
 
 const stack = stackInfo();
 const browser = useBrowser();
@@ -78,8 +78,12 @@ test('a viewer link from released KHEOPS becomes a renewable session', async () 
     const started = Date.now();
     let restartedAt: number | undefined;
     // Two minutes of scrolling with a 10 s realm token; a minute in, KHEOPS restarts and every viewer token dies.
+    let searches = 0;
     while (Date.now() - started < 120_000) {
       await scroll(viewer, 5);
+      // The frames are loaded once; a search through OHIF's data source keeps DICOMweb traffic going.
+      expect(await searchThroughOhif(viewer)).toBeGreaterThan(0);
+      searches += 1;
       if (restartedAt === undefined && Date.now() - started >= 60_000) {
         const { viewerTokensKilled } = await kheopsControl(stack, 'restart');
         expect(viewerTokensKilled).toBeGreaterThanOrEqual(1);
@@ -87,6 +91,7 @@ test('a viewer link from released KHEOPS becomes a renewable session', async () 
       }
       await viewer.waitForTimeout(1_000);
     }
+    expect(searches).toBeGreaterThan(20);
     expect((await measurements(viewer)).length).toBe(1);
     await saveReport(viewer, `Released upgraded ${Date.now()}`);
     const { findings } = await newReport(study.studyInstanceUID, srBefore);
