@@ -26,7 +26,11 @@ beforeAll(async () => {
   const orthancUrl = `http://127.0.0.1:${(orthanc.address() as AddressInfo).port}`;
   released = await startStandinProcess({ VIEWER_ORIGIN, ORTHANC_URL: orthancUrl, STANDIN_TEST_CONTROLS: '1', STANDIN_KHEOPS: 'released' });
   kheops = released.url;
-  realm = /realm \(issuer\): (http:\/\/127\.0\.0\.1:\d+)\/realms\/kheops/.exec(released.output())?.[1] ?? '';
+  // The realm's line follows the ready line; wait for it rather than read it too early.
+  for (let tries = 0; !realm && tries < 100; tries += 1) {
+    realm = /realm \(issuer\): (http:\/\/127\.0\.0\.1:\d+)\/realms\/kheops/.exec(released.output())?.[1] ?? '';
+    if (!realm) await new Promise(resolve => setTimeout(resolve, 50));
+  }
   // Another provider whose tokens are just as well signed, but by someone else.
   other = await startStandinProcess({ VIEWER_ORIGIN, ORTHANC_URL: orthancUrl, STANDIN_TEST_CONTROLS: '1' });
 });
