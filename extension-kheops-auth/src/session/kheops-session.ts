@@ -109,7 +109,7 @@ export class KheopsSession {
    * Leaves for the realm with the one silent sign-in that may upgrade the released-KHEOPS launch this
    * tab just adopted (silent-upgrade.ts); its static session stays in sessionStorage as the fallback.
    */
-  beginUpgrade(kept: KeptLaunch, through: TrustedIssuer, navigate: (url: string) => void): Promise<void> {
+  beginUpgrade(kept: KeptLaunch, through: TrustedIssuer, navigate: (url: string) => void): Promise<boolean> {
     return this.upgrade.begin(kept, through, navigate);
   }
 

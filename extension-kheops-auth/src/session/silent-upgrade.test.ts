@@ -23,12 +23,15 @@ function realmUser(sub = 'alice', name = 'Alice Martin'): User {
   return new User({ access_token: 'realm-access', token_type: 'Bearer', refresh_token: 'realm-refresh', profile: { sub, name, iss: REALM, aud: 'ohif-viewer', exp: 0, iat: 0 } });
 }
 
-function setup(options: { qido?: { status: number; body?: unknown }; exchange?: () => Promise<{ issuer: typeof realm; user: User }> } = {}) {
+function setup(
+  options: { qido?: { status: number; body?: unknown }; exchange?: () => Promise<{ issuer: typeof realm; user: User }>; realmDown?: boolean } = {},
+) {
   const storage = new MemoryStorage();
   const calls = { requests: [] as unknown[], navigated: [] as string[], discarded: 0, kept: [] as Array<{ issuer: string; sub: string; scopes: string[] }>, revoked: 0, fetched: [] as Array<{ url: string; auth: string | undefined }> };
   const clients = {
     of: () => ({
       signInRequest: async (args: unknown) => {
+        if (options.realmDown) throw new Error('Failed to fetch');
         calls.requests.push(args);
         return { url: `${REALM}/protocol/openid-connect/auth?prompt=none`, state: 'state-1' };
       },
@@ -128,4 +131,14 @@ test('an answer for another launch upgrades nothing', async () => {
   const result = await upgrade.complete(answer('code=c'), 'launch-2');
   expect(result.outcome.upgraded).toBe(false);
   expect(calls.kept).toEqual([]);
+});
+
+test('a realm that cannot be asked keeps the static session, and the tab stays', async () => {
+  const { upgrade, storage } = setup({ realmDown: true });
+  const navigated: string[] = [];
+  expect(await upgrade.begin(kept(), realm, url => navigated.push(url))).toBe(false);
+  expect(navigated).toEqual([]);
+  expect(storage.getItem('kheops-auth.kept-launch')).toBeNull();
+  const outcome = readUpgradeOutcome(storage);
+  expect(outcome?.upgraded === false && outcome.reason).toContain('could not be reached');
 });

@@ -1,6 +1,7 @@
 import type { User } from 'oidc-client-ts';
 import type { KheopsAuthConfig, TrustedIssuer } from '../config/types';
 import {
+  STAYS_STATIC,
   checkUpgradedIdentity,
   failedExchangeReason,
   readSilentAnswer,
@@ -59,13 +60,26 @@ export function saveUpgradeOutcome(storage: Storage, outcome: UpgradeOutcome): v
 export class SilentUpgrade {
   constructor(private readonly deps: SilentUpgradeDeps) {}
 
-  /** Records the attempt first (one per launch: a reload or the answer never starts another), then goes. */
-  async begin(kept: KeptLaunch, through: TrustedIssuer, navigate: (url: string) => void): Promise<void> {
+  /**
+   * Records the attempt first (one per launch: a reload or the answer never starts another), then goes.
+   * Resolves false, with the static session kept and the reason saved, when the realm cannot even be
+   * asked (its discovery unreachable): the tab must not be sent to a page that will not answer.
+   */
+  async begin(kept: KeptLaunch, through: TrustedIssuer, navigate: (url: string) => void): Promise<boolean> {
     const { storage } = this.deps.environment;
     clearUpgradeOutcome(storage);
     storage.setItem(KEPT_LAUNCH_KEY, JSON.stringify(kept));
-    const request = await this.deps.clients.of(through).signInRequest({ target: kept.target, returnTo: 'tab', prompt: 'none', upgrade: kept.id });
-    navigate(request.url);
+    let url: string;
+    try {
+      ({ url } = await this.deps.clients.of(through).signInRequest({ target: kept.target, returnTo: 'tab', prompt: 'none', upgrade: kept.id }));
+    } catch (error) {
+      storage.removeItem(KEPT_LAUNCH_KEY);
+      console.warn('[kheops-auth] the realm could not be asked for a silent sign-in', error instanceof Error ? error.message : error);
+      saveUpgradeOutcome(storage, { upgraded: false, reason: `${through.displayName}'s sign-in could not be reached, ${STAYS_STATIC}` });
+      return false;
+    }
+    navigate(url);
+    return true;
   }
 
   /** Whether a callback answers this tab's silent upgrade (its stored state names the kept launch). */

@@ -94,9 +94,9 @@ async function preRegistration(args: PreRegistrationArgs): Promise<void> {
   if (outcome?.kind === 'launched') {
     if (outcome.upgrade) {
       // The one silent sign-in at the realm; the static session is kept in sessionStorage as the fallback.
-      await session.beginUpgrade(outcome.upgrade.kept, outcome.upgrade.through, url => window.location.assign(url));
+      const leaving = await session.beginUpgrade(outcome.upgrade.kept, outcome.upgrade.through, url => window.location.assign(url));
       // The page is leaving: OHIF must not start loading the study with the link's token meanwhile.
-      await new Promise(resolve => setTimeout(resolve, UPGRADE_DEPARTURE_TIMEOUT_MS));
+      if (leaving) await new Promise(resolve => setTimeout(resolve, UPGRADE_DEPARTURE_TIMEOUT_MS));
     } else if (outcome.staysStatic) {
       saveUpgradeOutcome(window.sessionStorage, { upgraded: false, reason: outcome.staysStatic });
     } else {
