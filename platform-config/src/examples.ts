@@ -37,6 +37,49 @@ export function standinAppConfig(viewerOrigin: string, standin: StandinEndpoints
   });
 }
 
+/** What the released-KHEOPS stand-in reports about itself (tests/kheops-standin/src/released/). */
+export interface ReleasedStandinEndpoints {
+  realmIssuer: string;
+  dicomWebRoot: string;
+}
+
+/**
+ * The viewer's app configuration for the stand-in playing released KHEOPS: its launches (viewer links,
+ * report provider) upgraded through its realm. The realm grants KHEOPS's `read write` when asked, as
+ * the stand-in's provider does; a real Keycloak grants neither (see KEYCLOAK_RELEASED_EXAMPLE).
+ */
+export function releasedStandinAppConfig(viewerOrigin: string, endpoints: ReleasedStandinEndpoints): Record<string, unknown> {
+  return viewerAppConfig({
+    modulesBaseUrl: `${viewerOrigin}/modules`,
+    kheops: [
+      {
+        issuer: endpoints.realmIssuer,
+        clientId: 'ohif-viewer',
+        dicomWebRoot: endpoints.dicomWebRoot,
+        displayName: 'KHEOPS (released, local stand-in)',
+        scope: 'openid profile read write',
+        launches: ['viewer-link', 'report-provider'],
+        upgradeThrough: endpoints.realmIssuer,
+      },
+    ],
+  });
+}
+
+/**
+ * A released KHEOPS, unchanged (docs/kheops-setup.md, the path to recommend today): its viewer links
+ * and report-provider launches are accepted, and upgraded to a renewable session through its Keycloak
+ * realm, where the viewer is a public client.
+ */
+export const KEYCLOAK_RELEASED_EXAMPLE: KheopsInstance = {
+  issuer: 'https://keycloak.example.org/realms/kheops',
+  clientId: 'ohif-viewer',
+  dicomWebRoot: 'https://kheops.example.org/api',
+  displayName: 'KHEOPS',
+  scope: 'openid profile',
+  launches: ['viewer-link', 'report-provider'],
+  upgradeThrough: 'https://keycloak.example.org/realms/kheops',
+};
+
 /**
  * A KHEOPS whose users sign in with Keycloak: the issuer is the Keycloak realm, not KHEOPS, because
  * the KHEOPS API accepts that realm's user access tokens as bearer tokens. Keycloak gives refresh
@@ -60,7 +103,20 @@ export const STANDIN_DEFAULTS = {
 export function exampleFiles(): ExampleFile[] {
   const keycloak = viewerAppConfig({ modulesBaseUrl: 'https://viewer.example.org/modules', kheops: [KEYCLOAK_EXAMPLE] });
   const standin = standinAppConfig(STANDIN_DEFAULTS.viewerOrigin, STANDIN_DEFAULTS.endpoints);
+  const released = viewerAppConfig({ modulesBaseUrl: 'https://viewer.example.org/modules', kheops: [KEYCLOAK_RELEASED_EXAMPLE] });
   return [
+    {
+      name: 'app-config.kheops-released.js',
+      config: released,
+      script: renderAppConfigScript(released, [
+        '',
+        'Example for a released KHEOPS, unchanged: its viewer links and report-provider launches, upgraded',
+        'to a renewable session through its Keycloak realm. Copy it as the prebuilt OHIF app\'s app-config.js',
+        'and replace viewer.example.org, keycloak.example.org and kheops.example.org.',
+        'Check it with: npm run check-config -- app-config.js',
+        'Keys: platform-config/README.md. KHEOPS / Keycloak side: docs/kheops-setup.md (the path to recommend today).',
+      ]),
+    },
     {
       name: 'app-config.kheops-keycloak.js',
       config: keycloak,

@@ -19,6 +19,10 @@ module.exports = async function globalSetup() {
     VIEWER_PORT: process.env.TEST_VIEWER_PORT || '3100',
     STANDIN_PORT: process.env.TEST_STANDIN_PORT || '8180',
     ORTHANC_PORT: process.env.TEST_ORTHANC_PORT || '8142',
+    // Released KHEOPS beside the default stand-in (tests/stack/released-stack.ts).
+    RELEASED_VIEWER_PORT: process.env.TEST_RELEASED_VIEWER_PORT || '3101',
+    RELEASED_PORT: process.env.TEST_RELEASED_PORT || '8190',
+    REALM_PORT: process.env.TEST_REALM_PORT || '8191',
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'tests/stack/main.ts'], {
     cwd: root,

@@ -5,7 +5,7 @@ import { clickedCtSeries, openClinicianPage, openStudyAtFirstImage } from './sup
 import { drawTrackedLength, measurements, saveReport, until } from './support/measurements';
 import { fetchFirstInstance, readSr, srSeriesInOrthanc } from './support/sr';
 import { failParts, revokeUser, setTokenLifetimes } from './support/standin-controls';
-import { waitForRenderedFirstViewport } from './support/viewer';
+import { searchThroughOhif, waitForRenderedFirstViewport } from './support/viewer';
 import { artifactPath } from './support/browser';
 import { sharedSessionKeys } from './support/shared-sessions';
 import { stackInfo } from './support/stack-info';
@@ -40,16 +40,6 @@ async function launch(page: Page, extraQuery = ''): Promise<void> {
   const { study, series } = ctSeries();
   await launchByThirdPartyLogin(page, stack, { studyInstanceUID: study.studyInstanceUID, seriesInstanceUID: series.seriesInstanceUID, extraQuery });
   await page.locator('[data-cy="viewport-pane"]').first().waitFor({ timeout: 90_000 });
-}
-
-/** A QIDO search through OHIF's own data source, so the request takes the header OHIF asks for. */
-async function searchThroughOhif(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const manager = (window as unknown as { extensionManager: any }).extensionManager;
-    const [dataSource] = manager.getActiveDataSource();
-    const studies = await dataSource.query.studies.search({});
-    return studies.length as number;
-  });
 }
 
 async function scroll(page: Page, times: number): Promise<void> {

@@ -30,6 +30,17 @@ async function main(): Promise<void> {
     testControls: testMode || process.env.STANDIN_TEST_CONTROLS === '1',
     // `npm run dev` in another terminal rebuilds the extension; open viewer pages then reload.
     liveReload: !testMode,
+    // The tests always run released KHEOPS beside the default stand-in; the demo when asked.
+    ...(testMode || process.env.STANDIN_KHEOPS === 'released'
+      ? {
+          released: {
+            viewerPort: portFromEnv('RELEASED_VIEWER_PORT', 3001),
+            kheopsPort: portFromEnv('RELEASED_PORT', 8081),
+            realmPort: portFromEnv('REALM_PORT', 8082),
+            ...(process.env.REALM_ACCESS_TOKEN_TTL ? { realmAccessTokenTtl: Number(process.env.REALM_ACCESS_TOKEN_TTL) } : {}),
+          },
+        }
+      : {}),
     log: line => console.log(`[stack] ${line}`),
   });
 
@@ -59,7 +70,20 @@ KHEOPS-OHIF demo is running.
 
 Click a series thumbnail on the study page, sign in as alice (password alice) or bob (password bob),
 and the viewer opens that series. Press Ctrl-C to stop everything.
-`);
+${
+  stack.released
+    ? `
+Released KHEOPS (STANDIN_KHEOPS=released), unchanged, on the same Orthanc:
+
+  Its study page (start here):      ${stack.released.studyPageUrl}
+  Its Keycloak-like realm:          ${stack.released.realmIssuer}
+  Its viewer:                       ${stack.released.viewerOrigin}
+
+Sign in to KHEOPS (alice / alice) and click a study or a series: KHEOPS opens its viewer link in a
+named tab, and the viewer upgrades it to a renewable session through the realm without a login form.
+`
+    : ''
+}`);
 }
 
 main().catch(error => {

@@ -9,6 +9,7 @@ import { startStandin, type Standin } from '../kheops-standin/src/index';
 import { startOrthanc, type RunningOrthanc } from './orthanc';
 import { devBuildStamp } from './live-reload';
 import { DEFAULT_LOGIN_PAGE_DIR, startViewerHost, type ViewerHost } from './viewer-host';
+import { startReleasedProfile, type RunningReleasedProfile } from './released-stack';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -28,6 +29,8 @@ export interface StackOptions {
   viewer?: { loginPage?: 'small' | 'viewer'; sameOriginDicomWeb?: boolean };
   /** Reload open viewer pages after each `npm run dev` rebuild (the demo only). */
   liveReload?: boolean;
+  /** Also released KHEOPS (its realm, API and UI, and a viewer of its own) on the same Orthanc. */
+  released?: { viewerPort: number; kheopsPort: number; realmPort: number; realmAccessTokenTtl?: number };
 }
 
 export interface RunningStack {
@@ -38,6 +41,7 @@ export interface RunningStack {
   orthancUrl: string;
   studyPageUrl: string;
   sampleData: SampleDataSummary;
+  released?: RunningReleasedProfile;
   stop(): Promise<void>;
 }
 
@@ -123,7 +127,25 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     });
     stops.push(() => viewer.close());
 
+    let released: RunningReleasedProfile | undefined;
+    if (options.released) {
+      log(`starting released KHEOPS on 127.0.0.1:${options.released.kheopsPort}, its realm on ${options.released.realmPort}, its viewer on ${options.released.viewerPort}`);
+      released = await startReleasedProfile(
+        {
+          ...options.released,
+          orthancUrl: orthanc.url,
+          modules: runtimeModules(),
+          distDir: ohifDistDir(),
+          reportProviderDocument: origin => writeReportProviderDocument(path.join(options.workDir, 'released'), origin),
+          testControls: options.testControls ?? false,
+          logFile: path.join(options.workDir, 'released-gateway-requests.jsonl'),
+        },
+        stops,
+      );
+    }
+
     return {
+      ...(released ? { released } : {}),
       viewerOrigin,
       standinUrl: standin.url,
       issuer: standin.issuer,
@@ -140,6 +162,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 }
 
 function writeReportProviderDocument(workDir: string, viewerOrigin: string): string {
+  mkdirSync(workDir, { recursive: true });
   const file = path.join(workDir, REPORT_PROVIDER_DOCUMENT_NAME);
   writeFileSync(file, `${JSON.stringify(reportProviderConfiguration({ viewerOrigin }), null, 2)}\n`);
   return file;

@@ -1,8 +1,9 @@
 // The KHEOPS stand-in, run as a child process (oidc-provider is ESM-only; jest runs CommonJS) against a
 // fake Orthanc started here, so every request the gateway forwards can be inspected.
+import { CookieJar, followToViewer as followToProviderExit, pkcePair } from './support/sign-in-without-browser';
 import { startStandinProcess, stopProcess } from './support/standin-process';
 import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -87,33 +88,7 @@ function startFakeOrthanc(): Promise<{ server: Server; url: string; requests: Up
 // ---------------------------------------------------------------------------------------------
 // The stand-in as a child process.
 
-// ---------------------------------------------------------------------------------------------
-// A minimal browser: a cookie jar and manual redirects, enough to drive the code + PKCE flow.
-
-class CookieJar {
-  private readonly cookies = new Map<string, string>();
-
-  store(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = line.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      const expired = attributes.some((attribute) => {
-        const [key = '', val = ''] = attribute.trim().split('=');
-        if (key.toLowerCase() === 'max-age') return Number(val) <= 0;
-        if (key.toLowerCase() === 'expires') return Date.parse(val) <= Date.now();
-        return false;
-      });
-      if (expired || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-
-  header(): string {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-}
+const followToViewer = (jar: CookieJar, start: string, init?: RequestInit) => followToProviderExit(jar, VIEWER_ORIGIN, start, init);
 
 interface Tokens {
   access_token: string;
@@ -121,30 +96,6 @@ interface Tokens {
   id_token?: string;
   scope?: string;
   expires_in: number;
-}
-
-function pkcePair() {
-  const verifier = randomBytes(32).toString('base64url');
-  const challenge = createHash('sha256').update(verifier).digest('base64url');
-  return { verifier, challenge };
-}
-
-/** Follows redirects inside the stand-in until one leaves for the viewer; returns that URL. */
-async function followToViewer(jar: CookieJar, start: string, init: RequestInit = {}): Promise<URL> {
-  let url = start;
-  let request: RequestInit = init;
-  for (let hop = 0; hop < 10; hop++) {
-    const response = await fetch(url, { ...request, redirect: 'manual', headers: { ...(request.headers ?? {}), cookie: jar.header() } });
-    jar.store(response);
-    const location = response.headers.get('location');
-    if (!location) throw new Error(`no redirect from ${url}: ${response.status} ${await response.text()}`);
-    await response.arrayBuffer();
-    const next = new URL(location, url);
-    if (next.origin === VIEWER_ORIGIN) return next;
-    url = next.href;
-    request = {};
-  }
-  throw new Error('too many redirects');
 }
 
 async function authorize(

@@ -16,6 +16,12 @@ export interface TrustedIssuer {
    * (`?url=<API>/api/link/<token>/ohifservermetadata`) and 'report-provider' (implicit-flow fragment).
    */
   launches: LaunchKind[];
+  /**
+   * The realm (the `issuer` of an entry in `issuers`, this one's own or another with the same
+   * `dicomWebRoot`) through which this KHEOPS's viewer-link and report-provider launches are upgraded
+   * to a renewable session with one silent sign-in (`prompt=none`). Unset: no upgrade (launch/launch-upgrade.ts).
+   */
+  upgradeThrough?: string | undefined;
 }
 
 export type LaunchKind = 'oidc' | 'viewer-link' | 'report-provider';

@@ -1,4 +1,5 @@
 import { KheopsAuthError } from '../errors';
+import { checkUpgradeThrough } from './upgrade-through';
 import { APP_CONFIG_KEY } from '../id';
 import { isReservedPath, isUnderPath } from './paths';
 import {
@@ -84,6 +85,7 @@ function validateIssuer(input: unknown, index: number, problems: ConfigProblem[]
     problems.push({ key: `${key}.displayName`, message: 'must be a string' });
   }
   const launches = checkLaunches(input.launches, `${key}.launches`, problems);
+  const upgradeThrough = input.upgradeThrough === undefined ? undefined : checkSecureUrl(input.upgradeThrough, `${key}.upgradeThrough`, problems);
   if (problems.length > before || !issuer || !dicomWebRoot || !launches) {
     return undefined;
   }
@@ -94,6 +96,7 @@ function validateIssuer(input: unknown, index: number, problems: ConfigProblem[]
     dicomWebRoot: dicomWebRoot.endsWith('/') ? dicomWebRoot.slice(0, -1) : dicomWebRoot,
     displayName: (input.displayName as string | undefined) ?? 'KHEOPS',
     launches,
+    ...(upgradeThrough ? { upgradeThrough } : {}),
   };
 }
 
@@ -127,6 +130,7 @@ export function validateConfig(input: unknown): ValidationResult {
   }
 
   const issuers: TrustedIssuer[] = [];
+  const indexed: Array<{ index: number; issuer: TrustedIssuer }> = [];
   if (!Array.isArray(input.issuers) || input.issuers.length === 0) {
     problems.push({ key: 'issuers', message: 'must list at least one trusted issuer' });
   } else {
@@ -140,7 +144,9 @@ export function validateConfig(input: unknown): ValidationResult {
       }
       seen.add(issuer.issuer);
       issuers.push(issuer);
+      indexed.push({ index, issuer });
     });
+    checkUpgradeThrough(indexed, problems);
   }
 
   const routesInput = input.routes ?? {};

@@ -8,10 +8,11 @@ const SERIES = '1.2.3.4.5';
 
 const config = requireValidConfig({ issuers: [{ issuer: API, clientId: 'ohif-viewer', dicomWebRoot: API, launches: ['oidc', 'viewer-link', 'report-provider'] }] });
 
-function browser(href: string, documents: Record<string, unknown> = {}) {
+function browser(href: string, documents: Record<string, unknown> = {}, windowName = '') {
   const url = new URL(href);
   const history: string[] = [];
   const fetched: string[] = [];
+  const posted: Array<{ url: string; form: string }> = [];
   const fake: LegacyLaunchBrowser = {
     location: { pathname: url.pathname, search: url.search, hash: url.hash },
     replaceState: next => history.push(next),
@@ -20,9 +21,16 @@ function browser(href: string, documents: Record<string, unknown> = {}) {
       const document = documents[target];
       return { ok: document !== undefined, status: document === undefined ? 404 : 200, json: async () => document };
     },
+    post: async (target, form) => {
+      posted.push({ url: target, form: form.toString() });
+      const document = documents[`POST ${target}`];
+      return { ok: document !== undefined, status: document === undefined ? 404 : 200, json: async () => document };
+    },
+    windowName: () => windowName,
     now: () => 1_000_000,
+    randomId: () => 'launch-1',
   };
-  return { fake, history, fetched };
+  return { fake, history, fetched, posted };
 }
 
 function session() {
@@ -39,7 +47,8 @@ describe('legacy launches in preRegistration', () => {
     const outcome = await completeLegacyLaunch(captured!, config, target, fake);
     expect(outcome.kind).toBe('launched');
     expect(history).toEqual(['/viewer', `/kheops?StudyInstanceUIDs=${STUDY}&initialSeriesInstanceUID=${SERIES}`]);
-    expect(target.adopted).toEqual([{ accessToken: TOKEN, expiresAt: 1000 + 5 * 3600, scopes: ['read'], end: 'assumed', receivedAt: 1_000_000 }]);
+    // KHEOPS keeps no end for a viewer token: unknown, not an assumed 5 h.
+    expect(target.adopted).toEqual([{ accessToken: TOKEN, scopes: ['read'], end: 'unknown', receivedAt: 1_000_000 }]);
     // ohifservermetadata is a URL with the token in it: never fetched.
     expect(fetched).toEqual([]);
     expect(history.join(' ')).not.toContain(TOKEN);
@@ -101,5 +110,58 @@ describe('OHIF\'s own ?token= parameter', () => {
     expect(outcome).toMatchObject({ kind: 'refused', refusal: { code: 'invalid_link' } });
     expect(target.adopted).toEqual([]);
     expect(history[1]).toBe('/kheops/refused?code=invalid_link');
+  });
+});
+
+describe('upgrade of a released launch (issuer entry with upgradeThrough)', () => {
+  const REALM = 'https://keycloak.example.org/realms/kheops';
+  const upgrading = requireValidConfig({
+    issuers: [{ issuer: REALM, clientId: 'ohif-viewer', dicomWebRoot: API, launches: ['viewer-link', 'report-provider'], upgradeThrough: REALM }],
+  });
+  const OPAQUE = 'eyJhbGciOiJBMTI4S1ciLCJlbmMiOiJBMTI4Q0JDLUhTMjU2In0.a2V5a2V5a2V5.aXZpdml2.Y2lwaGVy.dGFndGFn';
+  const link = `https://viewer.example.org/?url=${encodeURIComponent(`${API}/link/${OPAQUE}/ohifservermetadata`)}&studyInstanceUIDs=${STUDY}`;
+
+  it('a viewer link in the tab KHEOPS named is kept for one silent sign-in at the realm', async () => {
+    const { fake } = browser(link, {}, `OHIFViewer-${STUDY}`);
+    const outcome = await completeLegacyLaunch(captureLegacyLaunch(fake)!, upgrading, session(), fake);
+    expect(outcome).toMatchObject({
+      kind: 'launched',
+      upgrade: { through: { issuer: REALM }, kept: { id: 'launch-1', kind: 'viewer-link', studyUid: STUDY, evidence: { kind: 'kheops-tab' }, scopes: ['read', 'write'], target: `/kheops?StudyInstanceUIDs=${STUDY}` } },
+    });
+    expect(JSON.stringify(outcome.kind === 'launched' && outcome.upgrade?.kept)).not.toContain(OPAQUE);
+  });
+
+  it('a viewer link in an unnamed tab (a share link) keeps its static session and says why', async () => {
+    const { fake } = browser(link);
+    const outcome = await completeLegacyLaunch(captureLegacyLaunch(fake)!, upgrading, session(), fake);
+    expect(outcome.kind === 'launched' && outcome.upgrade).toBeUndefined();
+    expect(outcome.kind === 'launched' && outcome.staysStatic).toContain('not opened from KHEOPS in this browser');
+  });
+
+  it('a report-provider launch takes its end and person from introspection, on the trusted root', async () => {
+    const conf = `${API}/.well-known/report-provider-configuration`;
+    const fragment = new URLSearchParams({ access_token: TOKEN, token_type: 'bearer', expires_in: '3600', scope: 'read write', conf_uri: conf, studyUID: STUDY });
+    const { fake, posted } = browser(`https://viewer.example.org/kheops/report#${fragment.toString()}`, {
+      [conf]: { dicomweb_endpoint: API, introspection_endpoint: `${API}/token/introspect` },
+      [`POST ${API}/token/introspect`]: { active: true, exp: 1000 + 1200, sub: 'alice' },
+    });
+    const target = session();
+    const outcome = await completeLegacyLaunch(captureLegacyLaunch(fake)!, upgrading, target, fake);
+    expect(posted).toEqual([{ url: `${API}/token/introspect`, form: `token=${encodeURIComponent(TOKEN)}` }]);
+    expect(target.adopted).toMatchObject([{ expiresAt: 1000 + 1200, end: 'known' }]);
+    expect(outcome).toMatchObject({ upgrade: { kept: { kind: 'report-provider', evidence: { kind: 'subject', subject: 'alice' } } } });
+  });
+
+  it('an introspection endpoint off the trusted root is never sent the token; expires_in is used', async () => {
+    const conf = `${API}/.well-known/report-provider-configuration`;
+    const fragment = new URLSearchParams({ access_token: TOKEN, token_type: 'bearer', expires_in: '3600', scope: 'read write', conf_uri: conf, studyUID: STUDY });
+    const { fake, posted } = browser(`https://viewer.example.org/kheops/report#${fragment.toString()}`, {
+      [conf]: { dicomweb_endpoint: API, introspection_endpoint: 'https://evil.example.org/introspect' },
+    });
+    const target = session();
+    const outcome = await completeLegacyLaunch(captureLegacyLaunch(fake)!, upgrading, target, fake);
+    expect(posted).toEqual([]);
+    expect(target.adopted).toMatchObject([{ expiresAt: 1000 + 3600, end: 'known' }]);
+    expect(outcome.kind === 'launched' && outcome.upgrade).toBeUndefined();
   });
 });

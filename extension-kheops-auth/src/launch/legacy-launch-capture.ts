@@ -1,14 +1,22 @@
 import { REFUSED_ROUTE, type KheopsAuthConfig, type TrustedIssuer } from '../config/types';
 import type { KheopsAuthErrorCode } from '../errors';
 import { detectLegacyLaunch, type CapturedLocation, type LegacyLaunch } from './legacy-launch';
-import { VIEWER_TOKEN_ASSUMED_LIFETIME_SECONDS, type Refusal, type StaticToken } from './types';
+import type { Refusal, StaticToken } from './types';
+import { decideUpgradeAttempt, reportProviderEvidence, viewerLinkEvidence, type IdentityEvidence, type KeptLaunch } from './launch-upgrade';
+import { introspectionEndpoint, readIntrospection } from './report-introspection';
 
 
 export interface LegacyLaunchBrowser {
   location: CapturedLocation;
   replaceState(url: string): void;
   fetch(url: string): Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+  /** A form POST without credentials (RFC 7662 introspection). */
+  post(url: string, form: URLSearchParams): Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+  /** The tab's name: KHEOPS's UI names the tab it opens the viewer in (launch-upgrade.ts). */
+  windowName(): string;
   now(): number;
+  /** A fresh random id (one per kept launch). */
+  randomId(): string;
 }
 
 export interface LegacyLaunchSession {
@@ -20,7 +28,15 @@ export interface LegacyLaunchSession {
  * route to show in full (its URL carries only the code); this module holds no state.
  */
 export type LegacyLaunchOutcome =
-  | { kind: 'launched'; launch: LegacyLaunch; target: string }
+  | {
+      kind: 'launched';
+      launch: LegacyLaunch;
+      target: string;
+      /** Set when the launch may be upgraded through the realm: what to keep, and where to ask (once). */
+      upgrade?: { kept: KeptLaunch; through: TrustedIssuer } | undefined;
+      /** Why it is not upgraded, in one sentence, when upgrades are configured for its issuer. */
+      staysStatic?: string | undefined;
+    }
   | { kind: 'refused'; refusal: Refusal };
 
 /** Generic wording per code, for a refusal route opened without the refusal in memory (after a reload). */
@@ -86,6 +102,8 @@ export async function completeLegacyLaunch(
   let studyUids = launch.studyUids;
   let seriesUid: string | undefined;
   let returnUri: string | undefined;
+  let expiresAt = launch.expiresIn === undefined ? undefined : nowSeconds + launch.expiresIn;
+  let evidence: IdentityEvidence;
   if (launch.kind === 'report-provider') {
     // The configuration document is public: fetched without the token, and only from the trusted root.
     let document: unknown;
@@ -104,16 +122,21 @@ export async function completeLegacyLaunch(
     if (problem) return refused(browser, problem);
     returnUri = launch.returnUri;
     studyUids = studyUids.slice(0, 1);
+    // The token's real end and its person, when KHEOPS lets anyone ask (it does); else expires_in.
+    const introspected = await introspect(browser, introspectionEndpoint(document, launch.issuer), launch.accessToken, nowSeconds);
+    if (introspected?.expiresAt) expiresAt = introspected.expiresAt;
+    evidence = reportProviderEvidence(introspected?.subject);
   } else {
     seriesUid = launch.seriesUid;
+    evidence = viewerLinkEvidence(browser.windowName(), studyUids[0] ?? '');
   }
 
-  const lifetime = launch.expiresIn ?? VIEWER_TOKEN_ASSUMED_LIFETIME_SECONDS;
+  // A viewer link says nothing of its end, and KHEOPS keeps none (its `exp` is never checked): unknown.
   await session.adoptStaticToken(launch.issuer, {
     accessToken: launch.accessToken,
-    expiresAt: Math.floor(browser.now() / 1000) + lifetime,
+    ...(expiresAt === undefined ? {} : { expiresAt }),
     scopes: launch.scopes,
-    end: launch.expiresIn === undefined ? 'assumed' : 'known',
+    end: expiresAt === undefined ? 'unknown' : 'known',
     receivedAt: browser.now(),
     ...(returnUri ? { returnUri } : {}),
     ...(launch.subject ? { subject: launch.subject } : {}),
@@ -121,7 +144,30 @@ export async function completeLegacyLaunch(
   const target = legacyLaunchTarget(config, studyUids, seriesUid);
   browser.replaceState(target);
   console.info(`[kheops-auth] ${launch.kind} launch from ${launch.issuer.displayName} accepted; the token is kept out of the URL`);
-  return { kind: 'launched', launch, target };
+  const decision = decideUpgradeAttempt({ config, launchIssuer: launch.issuer, studyUids, evidence });
+  if (!decision.attempt) return { kind: 'launched', launch, target, staysStatic: decision.reason };
+  const kept: KeptLaunch = {
+    id: browser.randomId(),
+    kind: launch.kind,
+    issuer: launch.issuer.issuer,
+    through: decision.through.issuer,
+    studyUid: studyUids[0] ?? '',
+    target,
+    evidence,
+    scopes: launch.scopes,
+  };
+  return { kind: 'launched', launch, target, upgrade: { kept, through: decision.through } };
+}
+
+/** RFC 7662 at KHEOPS's endpoint (under the trusted root only); any failure is "no answer". */
+async function introspect(browser: LegacyLaunchBrowser, endpoint: string | undefined, token: string, nowSeconds: number) {
+  if (!endpoint) return undefined;
+  try {
+    const response = await browser.post(endpoint, new URLSearchParams({ token }));
+    return response.ok ? readIntrospection(await response.json(), nowSeconds) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The browser as the module needs it. */
@@ -130,6 +176,9 @@ export function windowBrowser(): LegacyLaunchBrowser {
     location: window.location,
     replaceState: url => window.history.replaceState(null, '', url),
     fetch: url => window.fetch(url, { credentials: 'omit', headers: { Accept: 'application/json' }, referrerPolicy: 'no-referrer', cache: 'no-store' }),
+    post: (url, form) => window.fetch(url, { method: 'POST', body: form, credentials: 'omit', headers: { Accept: 'application/json' }, referrerPolicy: 'no-referrer', cache: 'no-store' }),
+    windowName: () => window.name,
     now: () => Date.now(),
+    randomId: () => window.crypto.randomUUID(),
   };
 }

@@ -30,18 +30,16 @@ export function refuse(code: KheopsAuthErrorCode, message: string): Refusal {
  */
 export interface StaticToken {
   accessToken: string;
-  /** Epoch seconds. */
-  expiresAt: number;
+  /** Epoch seconds; undefined when KHEOPS does not keep an end for it (a viewer link). */
+  expiresAt?: number | undefined;
   scopes: string[];
   /** Who it belongs to, when known (a viewer link does not say). */
   subject?: string | undefined;
-  /** Whether the launch stated the lifetime (`known`) or the viewer assumed one (`assumed`); `known` when absent. */
-  end?: 'known' | 'assumed' | undefined;
+  /** Whether the end is `known` (introspection, `expires_in`) or `unknown` (a viewer link); `known` when absent. */
+  end?: 'known' | 'unknown' | undefined;
   /** When the launch handed it over (epoch ms), so a reload still knows the token's age. */
   receivedAt?: number | undefined;
   /** The validated "Return to KHEOPS" address a report-provider launch gave; kept with the token so a reload keeps it. */
   returnUri?: string | undefined;
 }
 
-/** A viewer link says nothing of its lifetime; KHEOPS viewer tokens live 5 h. */
-export const VIEWER_TOKEN_ASSUMED_LIFETIME_SECONDS = 5 * 3600;

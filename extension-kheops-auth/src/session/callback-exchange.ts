@@ -46,6 +46,24 @@ export class CallbackExchange {
     return { issuer, user };
   }
 
+  /** What this tab stored with the sign-in the response answers (its `data`), without consuming it. */
+  async storedData(callbackUrl: string): Promise<unknown> {
+    const stateId = new URL(callbackUrl).searchParams.get('state');
+    const stored = stateId ? await stateStore(this.environment).get(stateId) : null;
+    if (!stored) return undefined;
+    try {
+      return (JSON.parse(stored) as { data?: unknown }).data;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Drops the stored state of an answer that will not be exchanged (a declined silent sign-in). */
+  async discard(callbackUrl: string): Promise<void> {
+    const stateId = new URL(callbackUrl).searchParams.get('state');
+    if (stateId) await stateStore(this.environment).remove(stateId);
+  }
+
   /** The issuer of the sign-in this tab started, found from the stored state the response names. */
   private async pendingSignIn(url: URL): Promise<{ stateId: string; issuer: TrustedIssuer }> {
     const stateId = url.searchParams.get('state');

@@ -13,6 +13,8 @@ export interface BrowserEnvironment {
 /** The sign-in state stored by oidc-client-ts between the redirect and the callback. */
 export interface SignInState {
   target: string;
+  /** Set on the one silent sign-in that upgrades a released-KHEOPS launch: the kept launch's id (silent-upgrade.ts). */
+  upgrade?: string;
 }
 
 export function stateStore(environment: BrowserEnvironment): WebStorageStateStore {
@@ -59,13 +61,14 @@ export class IssuerClient {
   }
 
   /** Stores a new sign-in state (the target travels in it, not in the URL) and returns where to send the browser. */
-  async signInRequest(args: { target: string; loginHint?: string | undefined; returnTo: ReturnTo }): Promise<SignInRequest> {
-    const state: SignInState = { target: args.target };
+  async signInRequest(args: { target: string; loginHint?: string | undefined; returnTo: ReturnTo; prompt?: 'none'; upgrade?: string }): Promise<SignInRequest> {
+    const state: SignInState = { target: args.target, ...(args.upgrade ? { upgrade: args.upgrade } : {}) };
     const request = await this.client.createSigninRequest({
       state,
       redirect_uri: this.redirectUri(args.returnTo),
       request_type: args.returnTo === 'tab' ? 'si:r' : 'si:p',
       ...(args.loginHint ? { login_hint: args.loginHint } : {}),
+      ...(args.prompt ? { prompt: args.prompt } : {}),
     });
     return { url: request.url, state: request.state.id };
   }

@@ -55,7 +55,7 @@ describe('KheopsSession.completeSignIn', () => {
     completeSignIn.mockResolvedValue(user({}));
     const result = await session.completeSignIn(`${VIEWER}/kheops/callback?code=c&state=abc&iss=${encodeURIComponent(ISSUER)}`);
     expect(result.target).toBe('/kheops?StudyInstanceUIDs=1.2.3');
-    expect(result.user.name).toBe('Alice Martin');
+    expect(result.user?.name).toBe('Alice Martin');
     expect(session.authorizationHeader()).toEqual({ Authorization: 'Bearer the-access-token' });
     expect(storage.getItem('kheops-auth.active-issuer')).toBe(ISSUER);
   });

@@ -7,7 +7,9 @@ import { CallbackExchange } from './callback-exchange';
 import type { BrowserEnvironment, SignInState } from './issuer-client';
 import { IssuerClients } from './issuer-clients';
 import { PopupReauthentication, type SessionIdentity } from './popup-reauthentication';
-import type { Keeper, SessionKind } from './session-kind';
+import { upgradedSession, type Keeper, type SessionKind } from './session-kind';
+import type { KeptLaunch } from '../launch/launch-upgrade';
+import { clearUpgradeOutcome, readUpgradeOutcome, SilentUpgrade } from './silent-upgrade';
 import { browserSessionChannel, type SessionChannel } from './session-channel';
 import { loadTabUser, removeTabUser, saveTabUser } from './tab-user-store';
 import { browserTokenStore, type SharedTokenStore } from './shared-token-store';
@@ -27,6 +29,8 @@ export interface SessionServices {
   channel: SessionChannel;
   /** Which sessions an open tab uses; undefined where the browser cannot tell. */
   presence?: TabPresence | undefined;
+  /** For the one QIDO that checks an upgraded launch's token (silent-upgrade.ts); default window.fetch. */
+  fetch?: (url: string, init: { headers: Record<string, string> }) => Promise<{ status: number; json(): Promise<unknown> }>;
 }
 
 export function browserSessionServices(): SessionServices {
@@ -71,6 +75,7 @@ export class KheopsSession {
   private readonly clients: IssuerClients;
   private readonly callback: CallbackExchange;
   private readonly reauthentication: PopupReauthentication;
+  private readonly upgrade: SilentUpgrade;
   private current: { issuer: TrustedIssuer; keeper: Keeper } | undefined;
   /** Who this tab's session belonged to after a sign-out, so that "Sign in again" signs in the same person. */
   private previous: SessionIdentity | undefined;
@@ -88,7 +93,24 @@ export class KheopsSession {
       this.previous = undefined;
       return this.keep(issuer, user, receivedAt);
     });
+    this.upgrade = new SilentUpgrade({
+      config,
+      environment,
+      clients: this.clients,
+      callback: this.callback,
+      now: services.now,
+      fetch: services.fetch ?? ((url, init) => window.fetch(url, { ...init, credentials: 'omit', referrerPolicy: 'no-referrer', cache: 'no-store' })),
+      keep: (issuer, user, receivedAt, scopes) => this.keep(issuer, user, receivedAt, upgradedSession(scopes)),
+    });
     services.channel.onSignOut(key => this.followSignOut(key));
+  }
+
+  /**
+   * Leaves for the realm with the one silent sign-in that may upgrade the released-KHEOPS launch this
+   * tab just adopted (silent-upgrade.ts); its static session stays in sessionStorage as the fallback.
+   */
+  beginUpgrade(kept: KeptLaunch, through: TrustedIssuer, navigate: (url: string) => void): Promise<boolean> {
+    return this.upgrade.begin(kept, through, navigate);
   }
 
   /** Renews through oidc-client-ts from `base` (the newest tokens any tab holds), then checks what came back. */
@@ -99,12 +121,16 @@ export class KheopsSession {
   }
 
   /** Makes `user` this tab's session and keeps its tokens fresh from now on. */
-  private async keep(issuer: TrustedIssuer, user: User, receivedAt: number): Promise<void> {
+  private async keep(issuer: TrustedIssuer, user: User, receivedAt: number, kind?: SessionKind): Promise<void> {
     this.current?.keeper.stop();
     clearStaticToken(this.environment.storage);
+    // A new sign-in of the same person keeps an upgraded session's kind (its launch's scopes); any other ends it.
+    const upgraded = kind ?? this.upgradedKind(issuer, user);
+    if (!upgraded) clearUpgradeOutcome(this.environment.storage);
     const keeper = new TokenKeeper(
       {
         ...this.services,
+        kind: upgraded,
         refresh: base => this.refreshWith(issuer, base),
         onTokens: next => saveTabUser(this.environment.storage, issuer, next),
         onHealth: (health, error) => this.healthListeners.forEach(listener => listener(health, error)),
@@ -117,6 +143,12 @@ export class KheopsSession {
     saveTabUser(this.environment.storage, issuer, user);
     this.environment.storage.setItem(ACTIVE_ISSUER_KEY, issuer.issuer);
     await keeper.start();
+  }
+
+  /** The upgraded kind this tab's stored outcome gives this person's tokens, if any (after a reload, a popup sign-in). */
+  private upgradedKind(issuer: TrustedIssuer, user: User): SessionKind | undefined {
+    const outcome = readUpgradeOutcome(this.environment.storage);
+    return outcome?.upgraded && outcome.issuer === issuer.issuer && outcome.subject === user.profile.sub ? upgradedSession(outcome.scopes) : undefined;
   }
 
   /** Picks up the session this tab already had (after a reload), renewing it at once if it ran out meanwhile. */
@@ -277,7 +309,12 @@ export class KheopsSession {
   }
 
   /** Completes the sign-in from the callback URL (callback-exchange.ts checks it) and returns where to go next. */
-  async completeSignIn(callbackUrl: string): Promise<{ target: string; user: SignedInUser }> {
+  async completeSignIn(callbackUrl: string): Promise<{ target: string; user: SignedInUser | undefined }> {
+    const upgradeId = await this.upgrade.isUpgradeAnswer(callbackUrl);
+    if (upgradeId) {
+      const { target } = await this.upgrade.complete(callbackUrl, upgradeId);
+      return { target: this.landing(target), user: this.signedInUser() };
+    }
     const receivedAt = this.services.now();
     const { issuer, user } = await this.callback.exchange(callbackUrl);
     this.previous = undefined;
@@ -295,7 +332,9 @@ export class KheopsSession {
     const user = keeper.current();
     const profile = user.profile;
     const name = profile.name ?? profile.preferred_username ?? profile.sub;
-    return { subject: profile.sub, name, issuer, expiresAt: user.expires_at, scopes: user.scopes, receivedAt: keeper.tokensReceivedAt(), kind: keeper.kind, returnUri: keeper.returnUri };
+    // An upgraded launch may do what the launch allowed: a realm token carries no KHEOPS scopes.
+    const scopes = keeper.kind.name === 'upgraded' ? keeper.kind.scopes : user.scopes;
+    return { subject: profile.sub, name, issuer, expiresAt: user.expires_at, scopes, receivedAt: keeper.tokensReceivedAt(), kind: keeper.kind, returnUri: keeper.returnUri };
   }
 
   signedInUser(): SignedInUser | undefined {

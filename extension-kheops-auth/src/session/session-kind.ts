@@ -12,12 +12,26 @@ export type SessionKind =
   | { name: 'refresh-token'; renewable: true; end: 'renewed'; revocable: true }
   /** A token KHEOPS put in the launch URL whose lifetime the launch stated (report provider's `expires_in`). */
   | { name: 'static-token'; renewable: false; end: 'known'; revocable: false }
-  /** A token KHEOPS put in the launch URL with no lifetime (viewer link): its end is an assumption. */
-  | { name: 'static-token'; renewable: false; end: 'assumed'; revocable: false };
+  /**
+   * A token KHEOPS put in the launch URL whose end KHEOPS does not keep (a viewer link: its `exp` is
+   * never checked, it dies with a report-provider token it was made from, or at a restart of KHEOPS):
+   * shown as unknown, never as a countdown; it ends when the server refuses it.
+   */
+  | { name: 'static-token'; renewable: false; end: 'unknown'; revocable: false }
+  /**
+   * A released-KHEOPS launch upgraded through the realm (launch/launch-upgrade.ts): a code-flow session
+   * like `refresh-token`, that keeps what the launch allowed (`scopes`) since a realm token carries no
+   * KHEOPS scopes.
+   */
+  | { name: 'upgraded'; renewable: true; end: 'renewed'; revocable: true; scopes: string[] };
 
 export const REFRESH_TOKEN_SESSION: SessionKind = { name: 'refresh-token', renewable: true, end: 'renewed', revocable: true };
 
-export function staticTokenSession(end: 'known' | 'assumed'): SessionKind {
+export function upgradedSession(scopes: string[]): SessionKind {
+  return { name: 'upgraded', renewable: true, end: 'renewed', revocable: true, scopes };
+}
+
+export function staticTokenSession(end: 'known' | 'unknown'): SessionKind {
   return { name: 'static-token', renewable: false, end, revocable: false };
 }
 

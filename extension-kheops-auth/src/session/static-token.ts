@@ -23,7 +23,7 @@ export function loadStaticToken(storage: Storage, nowMs: number): StaticTokenRec
   if (!raw) return undefined;
   try {
     const record = JSON.parse(raw) as StaticTokenRecord;
-    if (typeof record.accessToken === 'string' && typeof record.issuer === 'string' && typeof record.expiresAt === 'number' && record.expiresAt * 1000 > nowMs) {
+    if (typeof record.accessToken === 'string' && typeof record.issuer === 'string' && staticTokenLive(record, nowMs)) {
       return record;
     }
   } catch {
@@ -31,6 +31,12 @@ export function loadStaticToken(storage: Storage, nowMs: number): StaticTokenRec
   }
   clearStaticToken(storage);
   return undefined;
+}
+
+/** A token whose end is unknown lives until the server refuses it; one with a known end until then. */
+export function staticTokenLive(record: { expiresAt?: unknown; end?: unknown }, nowMs: number): boolean {
+  if (record.end === 'unknown' && record.expiresAt === undefined) return true;
+  return typeof record.expiresAt === 'number' && record.expiresAt * 1000 > nowMs;
 }
 
 /** The static token as the oidc-client-ts `User` the rest of the session code reads. */
@@ -41,7 +47,7 @@ export function staticUser(token: StaticToken): User {
     token_type: 'Bearer',
     scope: token.scopes.join(' '),
     expires_at: token.expiresAt,
-    profile: { sub: subject, name: token.subject ? token.subject : 'KHEOPS link', iss: '', aud: '', exp: token.expiresAt, iat: 0 },
+    profile: { sub: subject, name: token.subject ? token.subject : 'the KHEOPS link', iss: '', aud: '', exp: token.expiresAt ?? 0, iat: 0 },
   });
 }
 
@@ -95,18 +101,21 @@ export class StaticTokenKeeper implements Keeper {
     return this.health;
   }
 
-  expiresAtMs(): number {
-    return (this.user.expires_at ?? 0) * 1000;
+  /** Undefined when the end is unknown: the token lasts until the server refuses it. */
+  expiresAtMs(): number | undefined {
+    return this.user.expires_at === undefined ? undefined : this.user.expires_at * 1000;
   }
 
   /** Due means expired: there is nothing to renew ahead of time. */
   isDue(): boolean {
-    return this.deps.now() >= this.expiresAtMs();
+    const expiresAt = this.expiresAtMs();
+    return expiresAt !== undefined && this.deps.now() >= expiresAt;
   }
 
   async start(): Promise<void> {
     this.deps.timers.clear(this.timer);
-    const delay = Math.max(0, this.expiresAtMs() - this.deps.now());
+    if (this.expiresAtMs() === undefined) return;
+    const delay = Math.max(0, (this.expiresAtMs() ?? 0) - this.deps.now());
     this.timer = this.deps.timers.set(() => this.end(notRenewable()), delay);
   }
 

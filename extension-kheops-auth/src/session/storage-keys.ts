@@ -17,5 +17,9 @@ export function tabUserKey(issuer: { issuer: string; clientId: string }): string
 }
 /** A token KHEOPS put in a launch URL (viewer link, report provider): see static-token.ts. */
 export const STATIC_TOKEN_KEY = 'kheops-auth.static-token';
+/** A released-KHEOPS launch kept while its one silent upgrade is under way (silent-upgrade.ts). */
+export const KEPT_LAUNCH_KEY = 'kheops-auth.kept-launch';
+/** What became of this tab's last upgrade: the session it gave, or the sentence saying why not. */
+export const UPGRADE_OUTCOME_KEY = 'kheops-auth.upgrade-outcome';
 /** The viewer page (path and query) this tab last showed, where a cancelled launch returns to. */
 export const VIEWER_PAGE_KEY = 'kheops-auth.viewer-page';

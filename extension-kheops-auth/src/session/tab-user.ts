@@ -1,5 +1,6 @@
 import type { TrustedIssuer } from '../config/types';
 import { ACTIVE_ISSUER_KEY, STATIC_TOKEN_KEY, tabUserKey } from './storage-keys';
+import { staticTokenLive } from './static-token';
 
 /**
  * Who this tab is signed in as, read straight from what the session stored in sessionStorage, for
@@ -51,9 +52,9 @@ function fromProfile(issuer: string, profile: StoredProfile | undefined): TabUse
  */
 export function readTabUser(storage: Storage, issuers: ReadonlyArray<Pick<TrustedIssuer, 'issuer' | 'clientId'>>, nowMs: number): TabUser | undefined {
   // The session restores a live static token before any OpenID user (kheops-session.ts), so it wins here too.
-  const staticToken = readJson(storage, STATIC_TOKEN_KEY) as { issuer?: unknown; subject?: unknown; expiresAt?: unknown } | undefined;
+  const staticToken = readJson(storage, STATIC_TOKEN_KEY) as { issuer?: unknown; subject?: unknown; expiresAt?: unknown; end?: unknown } | undefined;
   const trusted = typeof staticToken?.issuer === 'string' && issuers.some(issuer => issuer.issuer === staticToken.issuer);
-  if (staticToken && trusted && typeof staticToken.expiresAt === 'number' && staticToken.expiresAt * 1000 > nowMs && typeof staticToken.issuer === 'string') {
+  if (staticToken && trusted && staticTokenLive(staticToken, nowMs) && typeof staticToken.issuer === 'string') {
     const subject = text(staticToken.subject);
     return subject ? { issuer: staticToken.issuer, identifiers: [subject], displayName: subject } : undefined;
   }

@@ -26,6 +26,8 @@ export interface TokenKeeperDeps {
   onHealth?(health: SessionHealth, error?: unknown): void;
   /** Tells other pages that this tab uses the session, so they never take it for abandoned. */
   presence?: TabPresence | undefined;
+  /** The kind it keeps; default an ordinary code-flow session (an upgraded launch names its own). */
+  kind?: SessionKind | undefined;
 }
 
 /** The lock that serialises renewals of one session across tabs. */
@@ -50,7 +52,9 @@ export const NO_REFRESH_TOKEN = Object.assign(new Error('this session has no ref
  * a token another tab already renewed is adopted instead of presenting a used refresh token again).
  */
 export class TokenKeeper implements Keeper {
-  readonly kind: SessionKind = REFRESH_TOKEN_SESSION;
+  get kind(): SessionKind {
+    return this.deps.kind ?? REFRESH_TOKEN_SESSION;
+  }
   private user: User;
   private receivedAt: number;
   private inFlight: Promise<User> | undefined;

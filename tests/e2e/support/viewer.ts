@@ -64,3 +64,13 @@ export async function waitForRenderedPanes(page: Page, count: number, timeoutMs 
   }
   throw new Error(`expected ${count} drawn viewports, got ${await panes.count()}: ${JSON.stringify(stats)}`);
 }
+
+/** A QIDO search through OHIF's own data source, so the request takes the header OHIF asks for. */
+export async function searchThroughOhif(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const manager = (window as unknown as { extensionManager: any }).extensionManager;
+    const [dataSource] = manager.getActiveDataSource();
+    const studies = await dataSource.query.studies.search({});
+    return studies.length as number;
+  });
+}

@@ -10,6 +10,8 @@ export interface TokenFacts {
   scope?: string;
   exp?: number;
   iat?: number;
+  /** Which of released KHEOPS's token kinds it was (released/released-tokens.ts); unset for the default stand-in's. */
+  kind?: 'realm' | 'viewer' | 'report-provider';
 }
 
 export type TokenCheck =
@@ -21,6 +23,12 @@ export interface TokenVerifier {
   issuer: string;
   audience: string;
   grants: GrantRegistry;
+  /**
+   * KHEOPS in front of a Keycloak realm (OidcAccessToken.java) accepts any RS256 token of the realm
+   * with a `sub`, whatever its audience, type, client or scope, with the user's own rights: those
+   * rights come from here instead of the token's `scope`.
+   */
+  realmTokens?: { rightsOf(sub: string): Set<string> };
 }
 
 const NO_TOKEN_FACTS: TokenFacts = { tokenId: 'none' };
@@ -47,20 +55,15 @@ export async function checkAccessToken(
 ): Promise<TokenCheck> {
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(token, verifier.publicKey, {
-      issuer: verifier.issuer,
-      audience: verifier.audience,
-      algorithms: ['RS256'],
-      typ: 'at+jwt',
-      clockTolerance: 0,
-      requiredClaims: ['exp', 'iat', 'jti', 'sub'],
-    }));
+    payload = await verifyAccessTokenJwt(verifier, token);
   } catch (error) {
     return refusal(error);
   }
 
   const facts = factsOf(payload);
-  const scopes = new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []);
+  const scopes = verifier.realmTokens
+    ? verifier.realmTokens.rightsOf(payload.sub ?? '')
+    : new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []);
   if (verifier.grants.isAccessTokenRevoked(facts.tokenId)) {
     return { ok: false, status: 401, outcome: 'revoked', error: 'invalid_token', reason: 'the access token was revoked', facts };
   }
@@ -75,6 +78,18 @@ export async function checkAccessToken(
     };
   }
   return { ok: true, facts, scopes, ...(typeof payload.study_uid === 'string' ? { studyUid: payload.study_uid } : {}) };
+}
+
+/** Signature, issuer and expiry (and, for the stand-in's own tokens, audience and type); throws jose's errors. */
+export async function verifyAccessTokenJwt(verifier: TokenVerifier, token: string): Promise<JWTPayload> {
+  const { payload } = await jwtVerify(token, verifier.publicKey, {
+    issuer: verifier.issuer,
+    algorithms: ['RS256'],
+    clockTolerance: 0,
+    requiredClaims: ['exp', 'iat', 'jti', 'sub'],
+    ...(verifier.realmTokens ? {} : { audience: verifier.audience, typ: 'at+jwt' }),
+  });
+  return payload;
 }
 
 function refusal(error: unknown): TokenCheck & { ok: false } {

@@ -1,7 +1,7 @@
 // DICOMweb in front of Orthanc, guarded by bearer tokens, as KHEOPS's /api DICOMweb routes are.
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 
-import { checkAccessToken, tokenFromAuthorization, type TokenFacts, type TokenVerifier } from './access-token.js';
+import { checkAccessToken, tokenFromAuthorization, type TokenCheck, type TokenFacts, type TokenVerifier } from './access-token.js';
 import { studyScopedPath } from './study-scope.js';
 import { redactPath, type GatewayOutcome, type RequestLog } from './request-log.js';
 import type { RuntimeSettings } from './settings.js';
@@ -9,7 +9,8 @@ import type { RuntimeSettings } from './settings.js';
 export interface GatewayContext {
   orthancUrl: URL;
   viewerOrigin: string;
-  verifier: TokenVerifier;
+  /** The default stand-in's token check (access-token.ts); or `checkToken`. */
+  verifier?: TokenVerifier;
   log: RequestLog;
   settings: RuntimeSettings;
   /**
@@ -17,6 +18,8 @@ export interface GatewayContext {
    * the viewer and the gateway cost without authentication; never reachable from the command line.
    */
   anonymous?: boolean;
+  /** How a bearer token is checked; default `checkAccessToken` with `verifier` (released KHEOPS has its own chain). */
+  checkToken?: (token: string, requiredScope: 'read' | 'write') => Promise<TokenCheck>;
 }
 
 const DICOMWEB_PATH = /^\/api\/(studies|series|instances|wado)(?:[/?]|$)/;
@@ -86,7 +89,7 @@ export async function handleGateway(context: GatewayContext, req: IncomingMessag
   }
 
   const requiredScope = method === 'GET' || method === 'HEAD' ? 'read' : 'write';
-  const check = await checkAccessToken(context.verifier, token, requiredScope);
+  const check = await checkWith(context, token, requiredScope);
   if (!check.ok) {
     const scopeParam = check.error === 'insufficient_scope' ? `, scope="${requiredScope}"` : '';
     sendChallenge(
@@ -109,6 +112,12 @@ export async function handleGateway(context: GatewayContext, req: IncomingMessag
     return;
   }
   forwardToOrthanc(context, req, res, upstreamPath, cors, (status, reason) => log(status, 'forwarded', check.facts, reason));
+}
+
+function checkWith(context: GatewayContext, token: string, requiredScope: 'read' | 'write'): Promise<TokenCheck> {
+  if (context.checkToken) return context.checkToken(token, requiredScope);
+  if (!context.verifier) throw new Error('the gateway has neither a verifier nor a token check');
+  return checkAccessToken(context.verifier, token, requiredScope);
 }
 
 function forwardToOrthanc(

@@ -5,14 +5,19 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type Provider from 'oidc-provider';
 
-import { handleRevocation, REVOCATION_PATH, type RevocationContext } from './access-token-revocation.js';
+import { handleRevocation, type RevocationContext } from './access-token-revocation.js';
 import { handleGateway, isGatewayPath, type GatewayContext } from './gateway.js';
+import { findDemoUser } from './accounts.js';
 import { HttpError, requestPath, sendJson, sendText } from './http-utils.js';
 import { defaultReportProviders, handleLegacyLaunch, isLegacyLaunchPath, type LegacyLaunchContext } from './legacy-launches.js';
 import { handleInteraction, isInteractionPath, type InteractionContext } from './interactions.js';
 import { signedInUserAccessToken, viewerTokenFor, type KheopsUiContext } from './kheops-ui.js';
+import type { RefreshTokenReuse } from './keycloak/refresh-token-reuse.js';
+import { webOriginHeaders } from './keycloak/web-origins.js';
 import { OrthancClient } from './orthanc-client.js';
+import { providerPaths, type ProviderProfile } from './profile.js';
 import { createProvider, VIEWER_CLIENT_ID } from './provider.js';
+import type { RealmRole } from './realm-role.js';
 import { RequestLog, type RequestLogEntry } from './request-log.js';
 import { GrantRegistry, trackGrants } from './revocations.js';
 import { createSettings } from './settings.js';
@@ -36,6 +41,15 @@ export interface StandinOptions {
   refreshTokenTtl?: number;
   /** Issue refresh tokens (default true); false removes the refresh_token grant, as on KHEOPS itself. */
   refreshTokens?: boolean;
+  /**
+   * Which OpenID provider to play (default 'kheops'): 'keycloak' is the Keycloak realm released KHEOPS
+   * signs its users in with, issuer <url>/realms/kheops, in front of the same DICOMweb gateway.
+   */
+  provider?: ProviderProfile;
+  /** Keycloak profile: "Revoke Refresh Token" off ('allowed', the default) or on ('refused'). */
+  refreshTokenReuse?: RefreshTokenReuse;
+  /** The viewer path the study page opens (default /kheops); /kheops/<data source> picks a data source. */
+  viewerPath?: string;
   /** Mount /__test/* (default false). */
   testControls?: boolean;
   /** Also append request-log JSON lines to this file. */
@@ -45,6 +59,8 @@ export interface StandinOptions {
    * thumbnails open the viewer directly instead of by third-party initiated login. Default false.
    */
   anonymousGateway?: boolean;
+  /** Plays the Keycloak realm of a released KHEOPS (realm-role.ts, released/index.ts). */
+  realm?: RealmRole;
 }
 
 export interface Standin {
@@ -56,11 +72,14 @@ export interface Standin {
   dicomWebRoot: string;
   /** 'ohif-viewer' */
   clientId: string;
+  /** The provider it plays. */
+  provider: ProviderProfile;
   requestLog(): RequestLogEntry[];
   close(): Promise<void>;
 }
 
-const PROVIDER_MOUNT = '/api';
+/** Where KHEOPS's API lives: the DICOMweb gateway, and the provider in the default profile. */
+const KHEOPS_API = '/api';
 
 export async function startStandin(options: StandinOptions): Promise<Standin> {
   const viewerOrigin = originOf('viewerOrigin', options.viewerOrigin);
@@ -75,46 +94,83 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
   });
   const port = await listen(server, options.port);
 
+  const profile = options.provider ?? 'kheops';
+  const paths = providerPaths(profile);
   const url = `http://127.0.0.1:${port}`;
-  const issuer = url + PROVIDER_MOUNT;
-  const dicomWebRoot = url + PROVIDER_MOUNT;
+  const issuer = url + paths.mount;
+  const dicomWebRoot = url + KHEOPS_API;
   const log = new RequestLog(options.logFile);
   const grants = new GrantRegistry();
   const signingKey = await generateSigningKey();
-  const provider = createProvider({ issuer, dicomWebRoot, viewerOrigin, settings, signingJwk: signingKey.privateJwk, refreshTokens: options.refreshTokens ?? true });
+  const provider = createProvider({
+    issuer,
+    dicomWebRoot,
+    viewerOrigin,
+    settings,
+    signingJwk: signingKey.privateJwk,
+    refreshTokens: options.refreshTokens ?? true,
+    profile,
+    ...(options.refreshTokenReuse ? { refreshTokenReuse: options.refreshTokenReuse } : {}),
+    ...(options.realm ? { realm: options.realm } : {}),
+  });
   trackGrants(provider, grants);
   provider.on('server_error', (_ctx, error) => console.error('kheops-standin: provider error:', error));
 
+  const verifier = {
+    publicKey: signingKey.publicKey,
+    issuer,
+    audience: dicomWebRoot,
+    grants,
+    ...(profile === 'keycloak' ? { realmTokens: { rightsOf: (sub: string) => kheopsRightsOf(settings, sub) } } : {}),
+  };
   const gateway: GatewayContext = {
     orthancUrl,
     viewerOrigin,
     settings,
     log,
-    verifier: { publicKey: signingKey.publicKey, issuer, audience: dicomWebRoot, grants },
+    verifier,
     anonymous: options.anonymousGateway ?? false,
   };
-  registerViewerTokenExchange(provider, { issuer, dicomWebRoot, signingJwk: signingKey.privateJwk, verifier: gateway.verifier, settings });
-  const kheopsUi: KheopsUiContext = { provider, dicomWebRoot, tokenEndpoint: `${issuer}/token`, settings };
-  const interactions: InteractionContext = { provider, dicomWebRoot, viewerOrigin, settings };
-  const studyPage: StudyPageContext = { orthanc: new OrthancClient(orthancUrl), issuer, viewerOrigin, directLaunch: options.anonymousGateway ?? false };
+  registerViewerTokenExchange(provider, { issuer, dicomWebRoot, signingJwk: signingKey.privateJwk, verifier, settings });
+  const kheopsUi: KheopsUiContext = { provider, dicomWebRoot, tokenEndpoint: `${issuer}${paths.routes.token}`, settings };
+  const interactions: InteractionContext = { provider, dicomWebRoot, viewerOrigin, settings, ...(options.realm ? { otherClientOrigins: [options.realm.uiOrigin] } : {}) };
+  const studyPage: StudyPageContext = {
+    orthanc: new OrthancClient(orthancUrl),
+    issuer,
+    viewerOrigin,
+    viewerPath: options.viewerPath ?? '/kheops',
+    directLaunch: options.anonymousGateway ?? false,
+  };
   const legacy: LegacyLaunchContext = {
     url,
     issuer,
     dicomWebRoot,
     viewerOrigin,
     signingJwk: signingKey.privateJwk,
-    verifier: gateway.verifier,
+    verifier,
     settings,
     reportProviders: defaultReportProviders(viewerOrigin),
     viewerTokenFor: (userId, studyUid) => viewerTokenFor(kheopsUi, userId, studyUid),
   };
   const controls: TestControlContext = { provider, grants, log, settings, userAccessToken: (userId) => signedInUserAccessToken(kheopsUi, userId) };
   const providerCallback = provider.callback();
+  const revocationPath = paths.mount + (paths.routes.revocation ?? '/token/revocation');
   const revocation: RevocationContext = {
-    verifier: gateway.verifier,
-    viewerOrigin,
+    path: revocationPath,
+    verifier,
     clientId: VIEWER_CLIENT_ID,
-    forward: (req, res) => mountProvider(providerCallback, req, res),
+    forward: (req, res) => mountProvider(providerCallback, paths.mount, req, res),
+    ...(profile === 'keycloak'
+      ? {
+          // Keycloak processes a request from any origin, and answers CORS only to the Web Origins.
+          corsHeaders: (origin) => webOriginHeaders([viewerOrigin], origin),
+          originAllowed: () => true,
+          knowsToken: async (token) => Boolean((await provider.RefreshToken.find(token)) ?? (await provider.AccessToken.find(token))),
+        }
+      : {
+          corsHeaders: (origin): Record<string, string> => (origin === viewerOrigin ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' } : {}),
+          originAllowed: (origin) => origin === undefined || origin === viewerOrigin,
+        }),
   };
 
   route = async (req, res) => {
@@ -127,11 +183,11 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
     }
     if (isLegacyLaunchPath(method, path)) return handleLegacyLaunch(legacy, req, res, path);
     if (isGatewayPath(path)) return handleGateway(gateway, req, res);
-    if (path === PROVIDER_MOUNT || path.startsWith(`${PROVIDER_MOUNT}/`) || isInteractionPath(path)) {
+    if (path === paths.mount || path.startsWith(`${paths.mount}/`) || isInteractionPath(path)) {
       if (settings.providerDown) return sendProviderDown(res);
       if (isInteractionPath(path)) return handleInteraction(interactions, req, res, path);
-      if (method === 'POST' && path === REVOCATION_PATH) return handleRevocation(revocation, req, res);
-      return mountProvider(providerCallback, req, res);
+      if (method === 'POST' && path === revocationPath) return handleRevocation(revocation, req, res);
+      return mountProvider(providerCallback, paths.mount, req, res);
     }
     if (method === 'GET' && isThumbnailPath(path)) return handleThumbnail(studyPage, res, path);
     if (method === 'GET' && isStudyPagePath(path)) return handleStudyPage(studyPage, req, res);
@@ -144,6 +200,7 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
     issuer,
     dicomWebRoot,
     clientId: VIEWER_CLIENT_ID,
+    provider: profile,
     requestLog: () => log.list(),
     close: () => (closed ??= closeServer(server).then(() => log.close())),
   };
@@ -155,14 +212,21 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
  */
 function mountProvider(
   callback: ReturnType<Provider['callback']>,
+  mount: string,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
   const original = req.url ?? '/';
-  const rest = original.slice(PROVIDER_MOUNT.length);
+  const rest = original.slice(mount.length);
   (req as IncomingMessage & { originalUrl?: string }).originalUrl = original;
   req.url = rest.startsWith('/') ? rest : `/${rest}`;
   return Promise.resolve(callback(req, res));
+}
+
+/** KHEOPS in front of a Keycloak realm gives a user token the user's own rights (platform-facts §2.1). */
+function kheopsRightsOf(settings: { readOnlyUsers: Set<string> }, sub: string): Set<string> {
+  if (!findDemoUser(sub)) return new Set();
+  return new Set(settings.readOnlyUsers.has(sub) ? ['read'] : ['read', 'write']);
 }
 
 function sendProviderDown(res: ServerResponse): void {

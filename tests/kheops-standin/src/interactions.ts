@@ -16,6 +16,8 @@ export interface InteractionContext {
   dicomWebRoot: string;
   viewerOrigin: string;
   settings: RuntimeSettings;
+  /** Other origins a sign-in may return to (a released KHEOPS's UI, when the stand-in is its realm). */
+  otherClientOrigins?: string[];
 }
 
 const INTERACTION_PATH = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/(login|abort))?$/;
@@ -132,7 +134,7 @@ function hintedUsername(interaction: Interaction): string {
 }
 
 function sendLoginForm(
-  { viewerOrigin }: InteractionContext,
+  { viewerOrigin, otherClientOrigins = [] }: InteractionContext,
   res: ServerResponse,
   interaction: Interaction,
   { username, error }: { username: string; error?: string },
@@ -161,7 +163,7 @@ function sendLoginForm(
   </form>
   <p class="muted">Demo users: ${users} (the password is the user name).</p>
 </section>`;
-  sendHtml(res, 200, renderPage({ body }), [viewerOrigin]);
+  sendHtml(res, 200, renderPage({ body }), [viewerOrigin, ...otherClientOrigins]);
 }
 
 function sendMessagePage(res: ServerResponse, status: number, viewerOrigin: string, message: string): void {

@@ -6,8 +6,12 @@ import type { JWK } from 'jose';
 
 import { findDemoUser } from './accounts.js';
 import { contentSecurityPolicy, escapeHtml, renderPage } from './html.js';
+import { adaptToKeycloak, keycloakConfiguration } from './keycloak/configuration.js';
+import type { RefreshTokenReuse } from './keycloak/refresh-token-reuse.js';
+import { providerPaths, type ProviderProfile } from './profile.js';
 import type { RuntimeSettings } from './settings.js';
 import { TOKEN_EXCHANGE_GRANT_TYPE } from './token-exchange-request.js';
+import { withRealmRole, type RealmRole } from './realm-role.js';
 
 export const VIEWER_CLIENT_ID = 'ohif-viewer';
 /** KHEOPS's own web UI: it only exchanges the signed-in user's token for viewer tokens (token-exchange.ts). */
@@ -24,14 +28,22 @@ export interface ProviderOptions {
   signingJwk: JWK;
   /** False plays a provider without refresh tokens (like KHEOPS itself): default true. */
   refreshTokens?: boolean;
+  /** Which provider to play (profile.ts); default 'kheops'. */
+  profile?: ProviderProfile;
+  /** Keycloak profile only: whether replaced refresh tokens stay valid (Keycloak's default). */
+  refreshTokenReuse?: RefreshTokenReuse;
+  /** Keycloak profile only: plays the realm of a released KHEOPS whose UI signs in here (realm-role.ts). */
+  realm?: RealmRole | undefined;
 }
 
 export function viewerRedirectUris(viewerOrigin: string): string[] {
   return ['/kheops/callback', '/kheops/popup-callback', '/kheops-login/callback'].map((path) => viewerOrigin + path);
 }
 
-export function createProvider({ issuer, dicomWebRoot, viewerOrigin, settings, signingJwk, refreshTokens = true }: ProviderOptions): Provider {
-  const configuration: Configuration = {
+export function createProvider(options: ProviderOptions): Provider {
+  const { issuer, dicomWebRoot, viewerOrigin, settings, signingJwk, refreshTokens = true, profile = 'kheops' } = options;
+  const base: Configuration = {
+    routes: providerPaths(profile).routes,
     clients: [
       {
         client_id: VIEWER_CLIENT_ID,
@@ -130,8 +142,11 @@ export function createProvider({ issuer, dicomWebRoot, viewerOrigin, settings, s
     },
   };
 
+  const keycloak = { viewerOrigin, settings, refreshTokenReuse: options.refreshTokenReuse ?? 'allowed', webOrigins: options.realm ? [options.realm.uiOrigin] : [] };
+  const configuration = profile === 'keycloak' ? keycloakConfiguration(withRealmRole(base, options.realm), keycloak) : base;
   const provider = new Provider(issuer, configuration);
-  advertiseDicomWebScopes(provider);
+  if (profile === 'keycloak') adaptToKeycloak(provider, keycloak);
+  else advertiseDicomWebScopes(provider);
   cacheDiscovery(provider);
   answerRevocationWithoutBody(provider);
   return provider;

@@ -24,6 +24,8 @@ export interface RequestLogEntry {
   scope?: string;
   exp?: number;
   iat?: number;
+  /** Released KHEOPS only: realm, viewer or report-provider token. */
+  kind?: 'realm' | 'viewer' | 'report-provider';
   outcome: GatewayOutcome;
   reason?: string;
 }

@@ -42,6 +42,11 @@ export class GrantRegistry {
     this.revokedTokens.set(jti, exp);
   }
 
+  /** The grant an access token came from, if it is known. */
+  grantOf(jti: string): string | undefined {
+    return this.grantOfAccessToken.get(jti)?.grantId;
+  }
+
   isAccessTokenRevoked(jti: string): boolean {
     if (this.revokedTokens.has(jti)) return true;
     const entry = this.grantOfAccessToken.get(jti);

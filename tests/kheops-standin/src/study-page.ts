@@ -13,6 +13,8 @@ export interface StudyPageContext {
   orthanc: OrthancClient;
   issuer: string;
   viewerOrigin: string;
+  /** The viewer page a launch opens, e.g. /kheops (OHIF's mode route, optionally /kheops/<data source>). */
+  viewerPath?: string;
   /** Anonymous gateway (benchmark): links open the viewer's target directly, with no sign-in. */
   directLaunch?: boolean;
 }
@@ -29,12 +31,12 @@ export function isThumbnailPath(path: string): boolean {
 
 /** The viewer's login route, told who the issuer is, who is expected, and what to open afterwards. */
 export function viewerLaunchUrl(
-  { issuer, viewerOrigin, directLaunch }: Pick<StudyPageContext, 'issuer' | 'viewerOrigin' | 'directLaunch'>,
+  { issuer, viewerOrigin, viewerPath = '/kheops', directLaunch }: Pick<StudyPageContext, 'issuer' | 'viewerOrigin' | 'viewerPath' | 'directLaunch'>,
   user: string,
   studyUid: string,
   seriesUid?: string,
 ): string {
-  const target = new URL('/kheops', viewerOrigin);
+  const target = new URL(viewerPath, viewerOrigin);
   target.searchParams.set('StudyInstanceUIDs', studyUid);
   if (seriesUid) target.searchParams.set('initialSeriesInstanceUID', seriesUid);
   if (directLaunch) return target.href;

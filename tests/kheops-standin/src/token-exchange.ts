@@ -45,18 +45,22 @@ async function exchangeForViewerToken(context: TokenExchangeContext, ctx: TokenE
   const notAllowed = checkScopesAllowed(request.scopes, subject.scopes, context.settings.readOnlyUsers.has(subject.userId));
   if (notAllowed) refuse(notAllowed);
 
-  const { token } = await mintStudyToken(context, {
+  const { token, jti } = await mintStudyToken(context, {
     sub: subject.userId,
     studyUid: request.studyUid,
     scopes: request.scopes,
     ttlSeconds: VIEWER_TOKEN_TTL,
     clientId: ctx.oidc.client.clientId,
   });
+  // As on KHEOPS, a viewer token lives only as long as the user's access it was made from: revoking
+  // the user (a revoked album, say) ends it too.
+  const parentGrant = context.verifier.grants.grantOf(subject.tokenId);
+  if (parentGrant) context.verifier.grants.recordAccessToken(jti, parentGrant, Math.floor(Date.now() / 1000) + VIEWER_TOKEN_TTL);
   // RFC 8693 §2.2.1; `scope` is left out because it is the one asked for (KHEOPS leaves it out too).
   ctx.body = { access_token: token, issued_token_type: ACCESS_TOKEN_TYPE, token_type: 'Bearer', expires_in: VIEWER_TOKEN_TTL };
 }
 
-async function verifySubjectToken(verifier: TokenVerifier, token: string): Promise<{ userId: string; scopes: Set<string> } | ExchangeRefusal> {
+async function verifySubjectToken(verifier: TokenVerifier, token: string): Promise<{ userId: string; scopes: Set<string>; tokenId: string } | ExchangeRefusal> {
   const check = await checkAccessToken(verifier, token, 'read');
   if (!check.ok) {
     if (check.error === 'insufficient_scope') return { error: 'invalid_scope', description: 'the subject token does not allow reading' };
@@ -68,7 +72,7 @@ async function verifySubjectToken(verifier: TokenVerifier, token: string): Promi
   if (check.studyUid !== undefined) return { error: 'invalid_grant', description: 'subject_token: a study-scoped token cannot be exchanged' };
   const user = findDemoUser(check.facts.sub);
   if (!user) return { error: 'invalid_grant', description: 'subject_token: unknown user' };
-  return { userId: user.id, scopes: check.scopes };
+  return { userId: user.id, scopes: check.scopes, tokenId: check.facts.tokenId };
 }
 
 function refuse({ error, description }: ExchangeRefusal): never {

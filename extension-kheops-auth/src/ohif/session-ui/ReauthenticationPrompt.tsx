@@ -40,7 +40,7 @@ export class ReauthenticationPrompt extends React.Component<ReauthenticationProm
       return (
         <div data-kheops-auth-reauthenticate="" data-kheops-auth-renewable="false" style={{ lineHeight: 1.5, color: '#e6ecf5' }}>
           <p style={{ margin: 0 }}>
-            Your {this.props.issuerName} session came with the link that opened the viewer and has ended; it cannot be renewed from here. Open the study again from KHEOPS. What is on this page stays until you leave it.
+            Your {this.props.issuerName} session came with the link that opened the viewer and has ended; it cannot be renewed from here. Your measurements stay on this page, and the report you are saving waits in this browser: open the study again from KHEOPS, where it is offered to be sent, or download it from there.
           </p>
         </div>
       );

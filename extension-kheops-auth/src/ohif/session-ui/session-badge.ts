@@ -3,7 +3,7 @@ import { describeRemaining } from './static-session-notices';
 
 /** What the badge needs of the session; KheopsSession has it. */
 export interface BadgeSession {
-  signedInUser(): { name: string; issuer: { displayName: string }; expiresAt: number | undefined } | undefined;
+  signedInUser(): { name: string; issuer: { displayName: string }; expiresAt: number | undefined; kind?: { name: string; end: string } } | undefined;
   /** False for a session that came with the launch URL: it ends at its expiry and cannot be renewed. */
   isRenewable(): boolean;
   onHealthChange(listener: (health: SessionHealth) => void): () => void;
@@ -24,6 +24,16 @@ export interface SessionBadgeEnvironment {
   returnUri?: string | undefined;
   /** How many measurements the page holds: with any, signing out asks first. */
   measurementCount(): number;
+  /** Why a launch's session was not upgraded to a renewable one, while it is the tab's (upgrade-notice.ts). */
+  note?(): string | undefined;
+}
+
+/** Whose and how long, for the sessions whose badge would otherwise say nothing of it. */
+function sessionNote(kind: { name: string; end: string } | undefined): string {
+  // A viewer link's end is not kept by KHEOPS: no countdown that KHEOPS might not honour.
+  if (kind?.name === 'static-token' && kind.end === 'unknown') return 'ends when KHEOPS ends the link';
+  if (kind?.name === 'upgraded') return 'renewed through your KHEOPS sign-in';
+  return '';
 }
 
 /** How often the time left of a non-renewable session is brought up to date. */
@@ -68,6 +78,7 @@ export function showSessionBadge(session: BadgeSession, environment: SessionBadg
   const heading = make('div', '');
   heading.append(label, user);
   const detail = make('div', 'color:#b9c3d6', 'data-kheops-auth-detail');
+  const why = make('div', 'color:#b9c3d6;margin-top:2px', 'data-kheops-auth-why');
   const actions = make('div', 'margin-top:4px;display:flex;gap:8px;align-items:center');
   if (environment.returnUri) {
     const back = make('a', PRIMARY, 'data-kheops-auth-return');
@@ -91,7 +102,14 @@ export function showSessionBadge(session: BadgeSession, environment: SessionBadg
 
   const describeSession = (who: NonNullable<ReturnType<BadgeSession['signedInUser']>>): string => {
     const left = !session.isRenewable() && who.expiresAt !== undefined ? who.expiresAt * 1000 - environment.now() : undefined;
-    const status = health === 'ended' || (left !== undefined && left <= 0) ? 'session ended' : left !== undefined ? describeRemaining(left) : health === 'at-risk' ? 'cannot reach KHEOPS' : '';
+    const status =
+      health === 'ended' || (left !== undefined && left <= 0)
+        ? 'session ended'
+        : left !== undefined
+          ? describeRemaining(left)
+          : health === 'at-risk'
+            ? 'cannot reach KHEOPS'
+            : sessionNote(who.kind);
     return [who.issuer.displayName, status].filter(Boolean).join(' · ');
   };
 
@@ -108,6 +126,9 @@ export function showSessionBadge(session: BadgeSession, environment: SessionBadg
         : state.phase === 'confirming'
           ? `This page has ${state.measurements === 1 ? 'a measurement. It stays' : `${state.measurements} measurements. They stay`} on the page, but cannot be saved to KHEOPS until you sign in again.`
           : ((state.phase === 'signed-in' && state.problem) || describeSession(who!));
+    const note = phase === 'signed-in' ? environment.note?.() : undefined;
+    why.textContent = note ?? '';
+    why.hidden = !note;
     signOut.hidden = phase === 'confirming' || phase === 'signed-out';
     signOut.disabled = phase === 'signing-out';
     signOut.textContent = phase === 'signing-out' ? 'Signing out…' : 'Sign out';
@@ -156,7 +177,7 @@ export function showSessionBadge(session: BadgeSession, environment: SessionBadg
     state = { phase: 'signed-in' };
     render();
   });
-  badge.append(heading, detail, actions);
+  badge.append(heading, detail, why, actions);
 
   const tick = (): void => {
     render();

@@ -41,7 +41,7 @@ describe('the prompt for a session that cannot sign in again', () => {
     const { ReauthenticationPrompt } = await import('./ReauthenticationPrompt');
     const { Reauthentication } = await import('./reauthentication');
     const html = renderToStaticMarkup(React.createElement(ReauthenticationPrompt, { issuerName: 'KHEOPS', signIn: async () => undefined, renewable: false }));
-    expect(html).toContain('Open the study again from KHEOPS');
+    expect(html).toContain('open the study again from KHEOPS, where it is offered');
     expect(html).not.toContain('data-kheops-auth-action');
     const shown: Array<{ title: string; contentProps?: Record<string, unknown> }> = [];
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);

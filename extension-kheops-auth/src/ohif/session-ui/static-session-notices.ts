@@ -60,7 +60,8 @@ export function announceStaticSessionHealth(notifications: NotificationService, 
   if (health !== 'ended') return;
   notifications.show({
     title: 'Your KHEOPS session ended',
-    message: 'It came with the link that opened the viewer and cannot be renewed. Open the study again from KHEOPS to keep working with the server; what is on this page stays until you leave it.',
+    message:
+      'It came with the link that opened the viewer and cannot be renewed. Your measurements stay on this page, and a report you save now waits in this browser: open the study again from KHEOPS, where it is offered to be sent, or download it.',
     type: 'error',
     duration: 30_000,
   });

@@ -6,7 +6,7 @@ import { showSessionBadge, type BadgeSession } from './session-badge';
 export type BadgeServices = { measurementService?: Pick<MeasurementService, 'getMeasurements'> | undefined };
 
 /** The session badge in the viewer page, with the browser's clock and timers; returns its remover. */
-export function enterSessionBadge(session: BadgeSession, services: BadgeServices, returnUri: string | undefined): () => void {
+export function enterSessionBadge(session: BadgeSession, services: BadgeServices, returnUri: string | undefined, note?: () => string | undefined): () => void {
   if (typeof document === 'undefined') return () => undefined;
   return showSessionBadge(session, {
     document,
@@ -14,5 +14,6 @@ export function enterSessionBadge(session: BadgeSession, services: BadgeServices
     timers: browserTimers,
     returnUri,
     measurementCount: () => services.measurementService?.getMeasurements().length ?? 0,
+    ...(note ? { note } : {}),
   });
 }

@@ -23,6 +23,11 @@ import { guardUnsavedWork } from '../saves/unsaved-work-guard';
 import { rememberViewerPage } from '../../session/viewer-page';
 import { enterSessionBadge } from '../session-ui/viewer-session-badge';
 import { browserTimers } from '../../session/token-keeper';
+import { clearUpgradeOutcome, saveUpgradeOutcome } from '../../session/silent-upgrade';
+import { announceUpgradeOutcome, upgradeNote } from '../session-ui/upgrade-notice';
+
+/** How long preRegistration waits for the page to leave for the realm before it goes on with the static session. */
+const UPGRADE_DEPARTURE_TIMEOUT_MS = 15_000;
 
 export interface PreRegistrationArgs {
   servicesManager: {
@@ -86,6 +91,18 @@ async function preRegistration(args: PreRegistrationArgs): Promise<void> {
   };
   const outcome = legacyLaunch ? await completeLegacyLaunch(legacyLaunch, config, session, browser) : undefined;
   if (outcome?.kind === 'refused') runtime.refusal = outcome.refusal;
+  if (outcome?.kind === 'launched') {
+    if (outcome.upgrade) {
+      // The one silent sign-in at the realm; the static session is kept in sessionStorage as the fallback.
+      const leaving = await session.beginUpgrade(outcome.upgrade.kept, outcome.upgrade.through, url => window.location.assign(url));
+      // The page is leaving: OHIF must not start loading the study with the link's token meanwhile.
+      if (leaving) await new Promise(resolve => setTimeout(resolve, UPGRADE_DEPARTURE_TIMEOUT_MS));
+    } else if (outcome.staysStatic) {
+      saveUpgradeOutcome(window.sessionStorage, { upgraded: false, reason: outcome.staysStatic });
+    } else {
+      clearUpgradeOutcome(window.sessionStorage);
+    }
+  }
   if (outcome?.kind !== 'launched') await session.restore();
   wireAuthorization(services.userAuthenticationService, session);
   runtime.setup = { ready: true, config, session };
@@ -149,8 +166,9 @@ function onModeEnter({
     const returnUri = setup.session.signedInUser()?.returnUri;
     runtime.undoOnModeExit.push(
       enterStaticSession(setup.session, services.uiNotificationService, returnUri, { now: () => Date.now(), timers: browserTimers, announced: runtime }),
-      enterSessionBadge(setup.session, services, returnUri),
+      enterSessionBadge(setup.session, services, returnUri, () => upgradeNote(window.sessionStorage, setup.session.isRenewable())),
     );
+    announceUpgradeOutcome(services.uiNotificationService, window.sessionStorage, () => setup.session.signedInUser()?.name);
   }
 }
 
