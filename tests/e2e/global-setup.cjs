@@ -1,5 +1,5 @@
 // Starts the real stack once for all end-to-end tests: Orthanc with the sample data, the KHEOPS
-// stand-in (oidc-provider + DICOMweb gateway) with test controls, and the prebuilt OHIF app.
+// stand-in (oidc-provider + DICOMweb gateway) with test controls, Glewlwyd, and the prebuilt OHIF app.
 // It runs as its own process group so that teardown (or a crash) can end every child at once.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -19,6 +19,7 @@ module.exports = async function globalSetup() {
     VIEWER_PORT: process.env.TEST_VIEWER_PORT || '3100',
     STANDIN_PORT: process.env.TEST_STANDIN_PORT || '8180',
     ORTHANC_PORT: process.env.TEST_ORTHANC_PORT || '8142',
+    GLEWLWYD_PORT: process.env.TEST_GLEWLWYD_PORT || '4180',
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'tests/stack/main.ts'], {
     cwd: root,

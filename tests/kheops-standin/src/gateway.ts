@@ -2,6 +2,7 @@
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 
 import { checkAccessToken, tokenFromAuthorization, type TokenFacts, type TokenVerifier } from './access-token.js';
+import type { ExternalTokenVerifier } from './external-issuers.js';
 import { studyScopedPath } from './study-scope.js';
 import { redactPath, type GatewayOutcome, type RequestLog } from './request-log.js';
 import type { RuntimeSettings } from './settings.js';
@@ -10,6 +11,8 @@ export interface GatewayContext {
   orthancUrl: URL;
   viewerOrigin: string;
   verifier: TokenVerifier;
+  /** Other OpenID providers whose access tokens are accepted too (Glewlwyd in the test stack). */
+  external?: ExternalTokenVerifier | undefined;
   log: RequestLog;
   settings: RuntimeSettings;
   /**
@@ -86,7 +89,9 @@ export async function handleGateway(context: GatewayContext, req: IncomingMessag
   }
 
   const requiredScope = method === 'GET' || method === 'HEAD' ? 'read' : 'write';
-  const check = await checkAccessToken(context.verifier, token, requiredScope);
+  const check = context.external?.handles(token)
+    ? await context.external.check(token, requiredScope)
+    : await checkAccessToken(context.verifier, token, requiredScope);
   if (!check.ok) {
     const scopeParam = check.error === 'insufficient_scope' ? `, scope="${requiredScope}"` : '';
     sendChallenge(

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type Provider from 'oidc-provider';
 
+import { ExternalTokenVerifier, type ExternalIssuer } from './external-issuers.js';
 import { handleRevocation, REVOCATION_PATH, type RevocationContext } from './access-token-revocation.js';
 import { handleGateway, isGatewayPath, type GatewayContext } from './gateway.js';
 import { HttpError, requestPath, sendJson, sendText } from './http-utils.js';
@@ -22,6 +23,7 @@ import { handleTestControl, isTestControlPath, type TestControlContext } from '.
 import { registerViewerTokenExchange } from './token-exchange.js';
 
 export type { RequestLogEntry } from './request-log.js';
+export type { ExternalIssuer } from './external-issuers.js';
 
 export interface StandinOptions {
   /** Listen on 127.0.0.1:port (0 picks a free port). */
@@ -45,6 +47,8 @@ export interface StandinOptions {
    * thumbnails open the viewer directly instead of by third-party initiated login. Default false.
    */
   anonymousGateway?: boolean;
+  /** Other OpenID providers whose access tokens the DICOMweb gateway accepts (default none). */
+  externalIssuers?: readonly ExternalIssuer[];
 }
 
 export interface Standin {
@@ -91,6 +95,7 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
     settings,
     log,
     verifier: { publicKey: signingKey.publicKey, issuer, audience: dicomWebRoot, grants },
+    external: new ExternalTokenVerifier(options.externalIssuers ?? []),
     anonymous: options.anonymousGateway ?? false,
   };
   registerViewerTokenExchange(provider, { issuer, dicomWebRoot, signingJwk: signingKey.privateJwk, verifier: gateway.verifier, settings });
