@@ -9,6 +9,7 @@ import { waitForRenderedFirstViewport } from './support/viewer';
 import { artifactPath } from './support/browser';
 import { stackInfo } from './support/stack-info';
 import { launchByThirdPartyLogin } from './support/third-party-login';
+import { scroll, searchThroughOhif } from './support/viewer-activity';
 
 const stack = stackInfo();
 const browser = useBrowser();
@@ -37,27 +38,6 @@ async function launch(page: Page, extraQuery = ''): Promise<void> {
   const { study, series } = ctSeries();
   await launchByThirdPartyLogin(page, stack, { studyInstanceUID: study.studyInstanceUID, seriesInstanceUID: series.seriesInstanceUID, extraQuery });
   await page.locator('[data-cy="viewport-pane"]').first().waitFor({ timeout: 90_000 });
-}
-
-/** A QIDO search through OHIF's own data source, so the request takes the header OHIF asks for. */
-async function searchThroughOhif(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const manager = (window as unknown as { extensionManager: any }).extensionManager;
-    const [dataSource] = manager.getActiveDataSource();
-    const studies = await dataSource.query.studies.search({});
-    return studies.length as number;
-  });
-}
-
-async function scroll(page: Page, times: number): Promise<void> {
-  const panes = page.locator('[data-cy="viewport-pane"]');
-  const count = await panes.count();
-  for (let i = 0; i < times; i += 1) {
-    const box = await panes.nth(i % count).boundingBox();
-    if (!box) continue;
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.wheel(0, i % 10 < 5 ? 120 : -120);
-  }
 }
 
 function expectEveryRequestAuthorised(entries: GatewayLogEntry[]): void {

@@ -168,6 +168,11 @@ async function configure(admin: GlewlwydAdmin, options: GlewlwydOptions, url: st
   });
 }
 
+/** Lifetime of access tokens a running Glewlwyd (at `url`) issues from now on; for tests. */
+export function setGlewlwydAccessTokenTtl(url: string, seconds: number): Promise<void> {
+  return new GlewlwydAdmin(`${url}/api`).setPluginParameter(PLUGIN_NAME, 'access-token-duration', seconds);
+}
+
 /** Glewlwyd's admin API with the administrator's session cookie. */
 class GlewlwydAdmin {
   private cookie = '';
