@@ -16,6 +16,13 @@ export interface TrustedIssuer {
    * (`?url=<API>/api/link/<token>/ohifservermetadata`) and 'report-provider' (implicit-flow fragment).
    */
   launches: LaunchKind[];
+  /**
+   * When set, sign-out also ends the person's session at the provider (OpenID RP-Initiated Logout:
+   * `end_session_endpoint` with `id_token_hint`), and the provider then sends its window here; it must
+   * be registered at the provider as a post-logout redirect URI. Unset: the tokens are revoked, and
+   * the provider's own session (its sign-in cookie) is left as it is.
+   */
+  postLogoutRedirectUri?: string | undefined;
 }
 
 export type LaunchKind = 'oidc' | 'viewer-link' | 'report-provider';

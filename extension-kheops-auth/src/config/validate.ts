@@ -84,6 +84,7 @@ function validateIssuer(input: unknown, index: number, problems: ConfigProblem[]
     problems.push({ key: `${key}.displayName`, message: 'must be a string' });
   }
   const launches = checkLaunches(input.launches, `${key}.launches`, problems);
+  const postLogoutRedirectUri = input.postLogoutRedirectUri === undefined ? undefined : checkSecureUrl(input.postLogoutRedirectUri, `${key}.postLogoutRedirectUri`, problems);
   if (problems.length > before || !issuer || !dicomWebRoot || !launches) {
     return undefined;
   }
@@ -94,6 +95,7 @@ function validateIssuer(input: unknown, index: number, problems: ConfigProblem[]
     dicomWebRoot: dicomWebRoot.endsWith('/') ? dicomWebRoot.slice(0, -1) : dicomWebRoot,
     displayName: (input.displayName as string | undefined) ?? 'KHEOPS',
     launches,
+    ...(postLogoutRedirectUri ? { postLogoutRedirectUri } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { User } from 'oidc-client-ts';
 import { refreshDueAtMs, retryDelayMs } from './refresh-policy';
+import { isRefreshRefused } from './refresh-refusal';
 import { REFRESH_TOKEN_SESSION, type Keeper, type SessionKind } from './session-kind';
 import type { SharedTokenStore, TokenRecord } from './shared-token-store';
 import type { TabPresence, WithLock } from './web-lock';
@@ -33,14 +34,11 @@ export function refreshLockName(key: string): string {
   return `kheops-auth:refresh:${key}`;
 }
 
-/** OAuth errors after which retrying the same refresh token cannot succeed. */
-const TERMINAL_ERRORS = new Set(['invalid_token_response', 'issuer_mismatch', 'audience_mismatch', 'invalid_grant', 'invalid_client', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope']);
-
-export function isTerminalRefreshError(error: unknown): boolean {
-  const source = error as { error?: unknown; code?: unknown } | null;
-  const code = source?.error ?? source?.code;
-  return typeof code === 'string' && TERMINAL_ERRORS.has(code);
-}
+/**
+ * A renewal that can never succeed with this refresh token (the session has ended), as opposed to
+ * one that did not get through (the provider is unreachable or in trouble): refresh-refusal.ts.
+ */
+export const isTerminalRefreshError = isRefreshRefused;
 
 export const NO_REFRESH_TOKEN = Object.assign(new Error('this session has no refresh token'), { error: 'invalid_grant' });
 
