@@ -58,6 +58,9 @@ export class TokenKeeper implements Keeper {
   private stopped = false;
   private waiters: Array<{ resolve: (user: User) => void; reject: (error: unknown) => void }> = [];
   private releasePresence: (() => void) | undefined;
+  /** The refresh token last sent to the provider, and the one it refused (with its answer). */
+  private presented: string | undefined;
+  private refused: { refreshToken: string; error: unknown } | undefined;
 
   constructor(
     private readonly deps: TokenKeeperDeps,
@@ -192,6 +195,9 @@ export class TokenKeeper implements Keeper {
         // The stored record holds the newest refresh token (rotation): renew from it, never from an older copy.
         const base = stored ? User.fromStorageString(stored.user) : this.user;
         if (!base.refresh_token) throw NO_REFRESH_TOKEN;
+        // A refresh token the provider refused is never presented again (a retry after a 401 would).
+        if (this.refused && this.refused.refreshToken === base.refresh_token) throw this.refused.error;
+        this.presented = base.refresh_token;
         const receivedAt = this.deps.now();
         const next = await this.deps.refresh(base);
         this.adopt(next, receivedAt);
@@ -206,6 +212,7 @@ export class TokenKeeper implements Keeper {
     } catch (error) {
       this.failures += 1;
       if (isTerminalRefreshError(error)) {
+        if (this.presented) this.refused ??= { refreshToken: this.presented, error };
         this.setHealth('ended', error);
         this.deps.timers.clear(this.timer);
         this.settleWaiters({ error });
