@@ -14,6 +14,8 @@ export interface KheopsInstance {
   scope?: string;
   /** Launch kinds this KHEOPS may use (kheopsAuth `launches`); default `['oidc']`. */
   launches?: Array<'oidc' | 'viewer-link' | 'report-provider'>;
+  /** Sign-out also ends the provider's session and it returns here (kheopsAuth `postLogoutRedirectUri`). */
+  postLogoutRedirectUri?: string;
 }
 
 export interface ViewerAppConfigOptions {
@@ -84,6 +86,7 @@ export function viewerAppConfig(options: ViewerAppConfigOptions): Record<string,
         displayName: instance.displayName ?? 'KHEOPS',
         ...(instance.scope ? { scope: instance.scope } : {}),
         ...(instance.launches ? { launches: instance.launches } : {}),
+        ...(instance.postLogoutRedirectUri ? { postLogoutRedirectUri: instance.postLogoutRedirectUri } : {}),
       })),
     },
   };
