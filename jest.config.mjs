@@ -14,6 +14,8 @@ const swc = [
 const transform = { '^.+\\.(t|j|mj)sx?$': swc };
 // jose and oidc-client-ts ship ES modules only (or prefer them); let swc turn them into CommonJS for jest.
 const transformIgnorePatterns = ['/node_modules/(?!(jose|oidc-client-ts|fast-check|pure-rand)/)'];
+// The stand-in's sources import each other as './x.js' (Node's ESM resolution); jest finds the .ts.
+const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
 
 export default {
   projects: [
@@ -22,6 +24,7 @@ export default {
       testEnvironment: 'node',
       transform,
       transformIgnorePatterns,
+      moduleNameMapper,
       moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'json'],
       testMatch: [
         '<rootDir>/extension-kheops-auth/src/**/*.test.ts?(x)',
@@ -35,6 +38,7 @@ export default {
       testEnvironment: 'node',
       transform,
       transformIgnorePatterns,
+      moduleNameMapper,
       moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'json'],
       testMatch: ['<rootDir>/tests/e2e/**/*.e2e.test.ts'],
       globalSetup: '<rootDir>/tests/e2e/global-setup.cjs',

@@ -25,11 +25,14 @@ function step(message) {
   console.log(`\n== ${message}`);
 }
 
-step('System packages (Orthanc, its DICOMweb plugin, Chromium)');
+step('System packages (Orthanc, its DICOMweb plugin, Chromium, Glewlwyd and sqlite3)');
 const missing = [];
 if (!onPath('Orthanc') && !existsSync('/usr/sbin/Orthanc')) missing.push('orthanc');
 if (!existsSync(DICOMWEB_PLUGIN)) missing.push('orthanc-dicomweb');
 if (!existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) missing.push('chromium');
+// Glewlwyd: the second, independent OpenID provider of the test stack; sqlite3 creates its database.
+if (!onPath('glewlwyd') && !existsSync('/usr/bin/glewlwyd')) missing.push('glewlwyd');
+if (!onPath('sqlite3')) missing.push('sqlite3');
 if (missing.length === 0) {
   console.log('all present');
 } else if (process.getuid?.() === 0 && onPath('apt-get')) {
@@ -39,7 +42,7 @@ if (missing.length === 0) {
   run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
 } else {
   console.error(`Missing: ${missing.join(', ')}. Install them, then run this command again:\n\n  sudo apt-get install -y ${missing.join(' ')}\n`);
-  console.error('(On other systems: Orthanc 1.10+ with the DICOMweb plugin, and Chromium; set CHROMIUM_PATH if it is not /usr/bin/chromium.)');
+  console.error('(On other systems: Orthanc 1.10+ with the DICOMweb plugin, Chromium, Glewlwyd 2.7 and sqlite3; set CHROMIUM_PATH if Chromium is not /usr/bin/chromium.)');
   process.exit(1);
 }
 

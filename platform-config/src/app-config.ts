@@ -16,6 +16,8 @@ export interface KheopsInstance {
   launches?: Array<'oidc' | 'viewer-link' | 'report-provider'>;
   /** The realm (another entry's `issuer`, or this one's) that this KHEOPS's launches may be upgraded through (kheopsAuth `upgradeThrough`). */
   upgradeThrough?: string;
+  /** Sign-out also ends the provider's session and it returns here (kheopsAuth `postLogoutRedirectUri`). */
+  postLogoutRedirectUri?: string;
 }
 
 export interface ViewerAppConfigOptions {
@@ -87,6 +89,7 @@ export function viewerAppConfig(options: ViewerAppConfigOptions): Record<string,
         ...(instance.scope ? { scope: instance.scope } : {}),
         ...(instance.launches ? { launches: instance.launches } : {}),
         ...(instance.upgradeThrough ? { upgradeThrough: instance.upgradeThrough } : {}),
+        ...(instance.postLogoutRedirectUri ? { postLogoutRedirectUri: instance.postLogoutRedirectUri } : {}),
       })),
     },
   };

@@ -20,8 +20,11 @@ export interface StandinEndpoints {
   dicomWebRoot: string;
 }
 
-/** The viewer's app configuration for a stand-in; the demo stack and the example file both use it. */
-export function standinAppConfig(viewerOrigin: string, standin: StandinEndpoints): Record<string, unknown> {
+/**
+ * The viewer's app configuration for a stand-in; the demo stack and the example file both use it.
+ * `moreIssuers` are other providers the viewer trusts too (the test stack's Glewlwyd).
+ */
+export function standinAppConfig(viewerOrigin: string, standin: StandinEndpoints, moreIssuers: KheopsInstance[] = []): Record<string, unknown> {
   return viewerAppConfig({
     modulesBaseUrl: `${viewerOrigin}/modules`,
     kheops: [
@@ -33,6 +36,7 @@ export function standinAppConfig(viewerOrigin: string, standin: StandinEndpoints
         // The stand-in also plays released KHEOPS's launches (viewer links, report provider).
         launches: ['oidc', 'viewer-link', 'report-provider'],
       },
+      ...moreIssuers,
     ],
   });
 }

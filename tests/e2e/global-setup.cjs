@@ -1,5 +1,5 @@
 // Starts the real stack once for all end-to-end tests: Orthanc with the sample data, the KHEOPS
-// stand-in (oidc-provider + DICOMweb gateway) with test controls, and the prebuilt OHIF app.
+// stand-in (oidc-provider + DICOMweb gateway) with test controls, Glewlwyd, and the prebuilt OHIF app.
 // It runs as its own process group so that teardown (or a crash) can end every child at once.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -23,6 +23,7 @@ module.exports = async function globalSetup() {
     RELEASED_VIEWER_PORT: process.env.TEST_RELEASED_VIEWER_PORT || '3101',
     RELEASED_PORT: process.env.TEST_RELEASED_PORT || '8190',
     REALM_PORT: process.env.TEST_REALM_PORT || '8191',
+    GLEWLWYD_PORT: process.env.TEST_GLEWLWYD_PORT || '4180',
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'tests/stack/main.ts'], {
     cwd: root,

@@ -33,7 +33,8 @@ function expectedHeaders(): Record<string, string> {
   const indexHtml = readFileSync(path.join(REPO_ROOT, '.cache', 'ohif-app', version, 'dist', 'index.html'), 'utf8');
   return viewerSecurityHeaders({
     viewerOrigin: stack.viewerOrigin,
-    connectSrc: [stack.issuer, stack.dicomWebRoot],
+    // The stack's second provider (Glewlwyd) is a sign-in origin too.
+    connectSrc: [stack.issuer, stack.dicomWebRoot, ...(stack.glewlwyd ? [stack.glewlwyd.url] : [])],
     inlineScriptHashes: inlineScriptHashes(indexHtml),
   });
 }

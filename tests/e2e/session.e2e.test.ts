@@ -10,6 +10,7 @@ import { artifactPath } from './support/browser';
 import { sharedSessionKeys } from './support/shared-sessions';
 import { stackInfo } from './support/stack-info';
 import { launchByThirdPartyLogin } from './support/third-party-login';
+import { scroll } from './support/viewer-activity';
 
 const stack = stackInfo();
 const browser = useBrowser();
@@ -40,17 +41,6 @@ async function launch(page: Page, extraQuery = ''): Promise<void> {
   const { study, series } = ctSeries();
   await launchByThirdPartyLogin(page, stack, { studyInstanceUID: study.studyInstanceUID, seriesInstanceUID: series.seriesInstanceUID, extraQuery });
   await page.locator('[data-cy="viewport-pane"]').first().waitFor({ timeout: 90_000 });
-}
-
-async function scroll(page: Page, times: number): Promise<void> {
-  const panes = page.locator('[data-cy="viewport-pane"]');
-  const count = await panes.count();
-  for (let i = 0; i < times; i += 1) {
-    const box = await panes.nth(i % count).boundingBox();
-    if (!box) continue;
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.wheel(0, i % 10 < 5 ? 120 : -120);
-  }
 }
 
 function expectEveryRequestAuthorised(entries: GatewayLogEntry[]): void {

@@ -1,5 +1,5 @@
 /**
- * Starts the whole demo (Orthanc with sample data, the KHEOPS stand-in, the OHIF viewer) and keeps
+ * Starts the whole demo (Orthanc with sample data, the KHEOPS stand-in, Glewlwyd, the OHIF viewer) and keeps
  * it running until Ctrl-C. With STACK_MODE=test it prints one machine-readable ready line instead,
  * for the end-to-end test harness.
  */
@@ -25,8 +25,9 @@ async function main(): Promise<void> {
     viewerPort: portFromEnv('VIEWER_PORT', 3000),
     standinPort: portFromEnv('STANDIN_PORT', 8080),
     orthancPort: portFromEnv('ORTHANC_PORT', 8042),
+    glewlwydPort: portFromEnv('GLEWLWYD_PORT', 4593),
     workDir,
-    ...(ttl ? { accessTokenTtl: ttl } : {}),
+    ...(ttl ? { accessTokenTtl: ttl, glewlwydAccessTokenTtl: ttl } : {}),
     testControls: testMode || process.env.STANDIN_TEST_CONTROLS === '1',
     // `npm run dev` in another terminal rebuilds the extension; open viewer pages then reload.
     liveReload: !testMode,
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    console.log(`[stack] ${signal}: stopping the viewer, the stand-in and Orthanc...`);
+    console.log(`[stack] ${signal}: stopping the viewer, the stand-in, Glewlwyd and Orthanc...`);
     await stack.stop();
     process.exit(0);
   };
@@ -67,6 +68,7 @@ KHEOPS-OHIF demo is running.
   OpenID issuer:                    ${stack.issuer}
   DICOMweb root (gateway):          ${stack.dicomWebRoot}
   Orthanc (loopback only):          ${stack.orthancUrl}
+  Second OpenID provider (Glewlwyd): ${stack.glewlwyd?.issuer ?? '(not running)'}
 
 Click a series thumbnail on the study page, sign in as alice (password alice) or bob (password bob),
 and the viewer opens that series. Press Ctrl-C to stop everything.

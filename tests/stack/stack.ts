@@ -1,11 +1,14 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { renderAppConfigScript } from '../../platform-config/src/app-config';
+import { renderAppConfigScript, type KheopsInstance } from '../../platform-config/src/app-config';
 import { inlineScriptHashes, viewerSecurityHeaders } from '../../platform-config/src/headers';
 import { standinAppConfig } from '../../platform-config/src/examples';
 import { REPORT_PROVIDER_DOCUMENT_NAME, reportProviderConfiguration } from '../../platform-config/src/report-provider';
 import { loadSampleData, type SampleDataSummary } from '../fixtures/load-sample-data';
-import { startStandin, type Standin } from '../kheops-standin/src/index';
+import { DEMO_USERS } from '../kheops-standin/src/accounts';
+import { startStandin, type ExternalIssuer, type Standin } from '../kheops-standin/src/index';
+import { viewerRedirectUris } from '../kheops-standin/src/provider';
+import { glewlwydUsers, startGlewlwyd, type RunningGlewlwyd } from './glewlwyd';
 import { startOrthanc, type RunningOrthanc } from './orthanc';
 import { devBuildStamp } from './live-reload';
 import { DEFAULT_LOGIN_PAGE_DIR, startViewerHost, type ViewerHost } from './viewer-host';
@@ -17,6 +20,10 @@ export interface StackOptions {
   viewerPort: number;
   standinPort: number;
   orthancPort: number;
+  /** Also run Glewlwyd, a second real OpenID provider the viewer trusts, on this port. */
+  glewlwydPort?: number | undefined;
+  /** Lifetime of Glewlwyd's access tokens in seconds (default 300). */
+  glewlwydAccessTokenTtl?: number | undefined;
   /** Orthanc's storage, logs and the request log go here. */
   workDir: string;
   accessTokenTtl?: number;
@@ -42,8 +49,12 @@ export interface RunningStack {
   studyPageUrl: string;
   sampleData: SampleDataSummary;
   released?: RunningReleasedProfile;
+  /** Set when the stack runs Glewlwyd; its tokens open the same DICOMweb root. */
+  glewlwyd?: GlewlwydEndpoints;
   stop(): Promise<void>;
 }
+
+export type GlewlwydEndpoints = Pick<RunningGlewlwyd, 'url' | 'issuer' | 'clientId' | 'scope' | 'tokenEndpoint'>;
 
 export function ohifDistDir(): string {
   const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).config.ohifApp as { version: string };
@@ -88,11 +99,20 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     mkdirSync(options.workDir, { recursive: true });
     const viewerOrigin = `http://localhost:${options.viewerPort}`;
 
-    log(`starting Orthanc on 127.0.0.1:${options.orthancPort}`);
-    const orthanc: RunningOrthanc = await startOrthanc({ port: options.orthancPort, workDir: path.join(options.workDir, 'orthanc') });
-    stops.push(() => orthanc.stop());
-    const sampleData = await loadSampleData(orthanc.url);
-    log(`sample data: ${sampleData.studies.map(study => `${study.description} (${study.series.length} series)`).join(', ')}`);
+    // Glewlwyd is configured while Orthanc loads the sample data: neither waits for the other.
+    const [orthancStarted, glewlwydStarted] = await Promise.allSettled([
+      startOrthancWithSampleData(options, log),
+      options.glewlwydPort ? startStackGlewlwyd(options, viewerOrigin, log) : Promise.resolve(undefined),
+    ]);
+    if (orthancStarted.status === 'fulfilled') stops.push(() => orthancStarted.value.orthanc.stop());
+    if (glewlwydStarted.status === 'fulfilled' && glewlwydStarted.value) {
+      const running = glewlwydStarted.value;
+      stops.push(() => running.stop());
+    }
+    if (orthancStarted.status === 'rejected') throw orthancStarted.reason;
+    if (glewlwydStarted.status === 'rejected') throw glewlwydStarted.reason;
+    const { orthanc, sampleData } = orthancStarted.value;
+    const glewlwyd = glewlwydStarted.value;
 
     log(`starting the KHEOPS stand-in on 127.0.0.1:${options.standinPort}`);
     const standin: Standin = await startStandin({
@@ -102,12 +122,14 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       ...(options.accessTokenTtl ? { accessTokenTtl: options.accessTokenTtl } : {}),
       testControls: options.testControls ?? false,
       logFile: path.join(options.workDir, 'gateway-requests.jsonl'),
+      ...(glewlwyd ? { externalIssuers: [glewlwydIssuer(glewlwyd)] } : {}),
     });
     stops.push(() => standin.close());
 
     log(`starting the viewer on ${viewerOrigin}`);
     const sameOrigin = options.viewer?.sameOriginDicomWeb ?? false;
-    const config = standinAppConfig(viewerOrigin, sameOrigin ? { ...standin, dicomWebRoot: `${viewerOrigin}/api` } : standin);
+    const endpoints = sameOrigin ? { ...standin, dicomWebRoot: `${viewerOrigin}/api` } : standin;
+    const config = standinAppConfig(viewerOrigin, endpoints, glewlwyd ? [glewlwydInstance(glewlwyd, endpoints.dicomWebRoot)] : []);
     const viewer: ViewerHost = await startViewerHost({
       port: options.viewerPort,
       distDir: ohifDistDir(),
@@ -121,7 +143,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       // The inline scripts' hashes are read from this OHIF release's index.html, as a deployer would.
       headers: viewerSecurityHeaders({
         viewerOrigin,
-        connectSrc: [standin.issuer, standin.dicomWebRoot],
+        connectSrc: [standin.issuer, standin.dicomWebRoot, ...(glewlwyd ? [glewlwyd.url] : [])],
         inlineScriptHashes: inlineScriptHashes(readFileSync(path.join(ohifDistDir(), 'index.html'), 'utf8')),
       }),
     });
@@ -153,12 +175,58 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       orthancUrl: orthanc.url,
       studyPageUrl: `${standin.url}/`,
       sampleData,
+      ...(glewlwyd ? { glewlwyd: { url: glewlwyd.url, issuer: glewlwyd.issuer, clientId: glewlwyd.clientId, scope: glewlwyd.scope, tokenEndpoint: glewlwyd.tokenEndpoint } } : {}),
       stop: stopAll,
     };
   } catch (error) {
     await stopAll();
     throw error;
   }
+}
+
+async function startOrthancWithSampleData(options: StackOptions, log: (line: string) => void): Promise<{ orthanc: RunningOrthanc; sampleData: SampleDataSummary }> {
+  log(`starting Orthanc on 127.0.0.1:${options.orthancPort}`);
+  const orthanc = await startOrthanc({ port: options.orthancPort, workDir: path.join(options.workDir, 'orthanc') });
+  try {
+    const sampleData = await loadSampleData(orthanc.url);
+    log(`sample data: ${sampleData.studies.map(study => `${study.description} (${study.series.length} series)`).join(', ')}`);
+    return { orthanc, sampleData };
+  } catch (error) {
+    await orthanc.stop();
+    throw error;
+  }
+}
+
+async function startStackGlewlwyd(options: StackOptions, viewerOrigin: string, log: (line: string) => void): Promise<RunningGlewlwyd> {
+  log(`starting Glewlwyd on 127.0.0.1:${options.glewlwydPort}`);
+  const glewlwyd = await startGlewlwyd({
+    port: options.glewlwydPort ?? 0,
+    workDir: path.join(options.workDir, 'glewlwyd'),
+    client: {
+      clientId: 'ohif-viewer',
+      redirectUris: viewerRedirectUris(viewerOrigin),
+      postLogoutRedirectUris: [`${viewerOrigin}/kheops/signed-out`, `${viewerOrigin}/`],
+    },
+    users: glewlwydUsers(DEMO_USERS),
+    ...(options.glewlwydAccessTokenTtl ? { accessTokenTtl: options.glewlwydAccessTokenTtl } : {}),
+  });
+  log(`Glewlwyd is the OpenID provider ${glewlwyd.issuer}`);
+  return glewlwyd;
+}
+
+/** The gateway accepts Glewlwyd's access tokens and maps its opaque subjects to the demo accounts. */
+function glewlwydIssuer(glewlwyd: RunningGlewlwyd): ExternalIssuer {
+  return {
+    issuer: glewlwyd.issuer,
+    jwksUri: glewlwyd.jwksUri,
+    userinfoEndpoint: glewlwyd.userinfoEndpoint,
+    accountFor: userinfo => glewlwydUsers(DEMO_USERS).find(user => user.email === userinfo.email)?.username,
+  };
+}
+
+/** The viewer trusts Glewlwyd as a second issuer whose tokens open the stand-in's DICOMweb root. */
+function glewlwydInstance(glewlwyd: RunningGlewlwyd, dicomWebRoot: string): KheopsInstance {
+  return { issuer: glewlwyd.issuer, clientId: glewlwyd.clientId, dicomWebRoot, displayName: 'Glewlwyd', scope: glewlwyd.scope, launches: ['oidc'] };
 }
 
 function writeReportProviderDocument(workDir: string, viewerOrigin: string): string {

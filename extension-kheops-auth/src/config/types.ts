@@ -22,6 +22,13 @@ export interface TrustedIssuer {
    * to a renewable session with one silent sign-in (`prompt=none`). Unset: no upgrade (launch/launch-upgrade.ts).
    */
   upgradeThrough?: string | undefined;
+  /**
+   * When set, sign-out also ends the person's session at the provider (OpenID RP-Initiated Logout:
+   * `end_session_endpoint` with `id_token_hint`), and the provider then sends its window here; it must
+   * be registered at the provider as a post-logout redirect URI. Unset: the tokens are revoked, and
+   * the provider's own session (its sign-in cookie) is left as it is.
+   */
+  postLogoutRedirectUri?: string | undefined;
 }
 
 export type LaunchKind = 'oidc' | 'viewer-link' | 'report-provider';

@@ -86,6 +86,7 @@ function validateIssuer(input: unknown, index: number, problems: ConfigProblem[]
   }
   const launches = checkLaunches(input.launches, `${key}.launches`, problems);
   const upgradeThrough = input.upgradeThrough === undefined ? undefined : checkSecureUrl(input.upgradeThrough, `${key}.upgradeThrough`, problems);
+  const postLogoutRedirectUri = input.postLogoutRedirectUri === undefined ? undefined : checkSecureUrl(input.postLogoutRedirectUri, `${key}.postLogoutRedirectUri`, problems);
   if (problems.length > before || !issuer || !dicomWebRoot || !launches) {
     return undefined;
   }
@@ -97,6 +98,7 @@ function validateIssuer(input: unknown, index: number, problems: ConfigProblem[]
     displayName: (input.displayName as string | undefined) ?? 'KHEOPS',
     launches,
     ...(upgradeThrough ? { upgradeThrough } : {}),
+    ...(postLogoutRedirectUri ? { postLogoutRedirectUri } : {}),
   };
 }
 

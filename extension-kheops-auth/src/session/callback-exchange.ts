@@ -3,6 +3,7 @@ import type { KheopsAuthConfig, TrustedIssuer } from '../config/types';
 import { KheopsAuthError } from '../errors';
 import { stateStore, type BrowserEnvironment } from './issuer-client';
 import type { IssuerClients } from './issuer-clients';
+import { responseIssuerProblem } from './response-issuer';
 import { checkTokens } from './token-checks';
 
 /**
@@ -21,10 +22,11 @@ export class CallbackExchange {
   async exchange(callbackUrl: string): Promise<{ issuer: TrustedIssuer; user: User }> {
     const url = new URL(callbackUrl);
     const { stateId, issuer } = await this.pendingSignIn(url);
-    const responseIssuer = url.searchParams.get('iss');
-    if (responseIssuer !== null && responseIssuer !== issuer.issuer) {
+    const client = this.clients.of(issuer);
+    const issuerProblem = responseIssuerProblem(url.searchParams, issuer.issuer, await client.announcesResponseIssuer().catch(() => false));
+    if (issuerProblem) {
       await stateStore(this.environment).remove(stateId);
-      throw new KheopsAuthError('issuer_mismatch', `The sign-in response comes from ${responseIssuer}, but the sign-in was sent to ${issuer.issuer}.`);
+      throw issuerProblem;
     }
     const error = url.searchParams.get('error');
     if (error !== null) {
@@ -38,9 +40,9 @@ export class CallbackExchange {
     }
     let user: User;
     try {
-      user = await this.clients.of(issuer).completeSignIn(callbackUrl);
+      user = await client.completeSignIn(callbackUrl);
     } catch (cause) {
-      throw new KheopsAuthError('sign_in_failed', `The sign-in with ${issuer.displayName} could not be completed: ${(cause as Error).message}`);
+      throw codeRefusal(issuer, cause) ?? new KheopsAuthError('sign_in_failed', `The sign-in with ${issuer.displayName} could not be completed: ${(cause as Error).message}`);
     }
     checkTokens(user, issuer);
     return { issuer, user };
@@ -82,4 +84,19 @@ export class CallbackExchange {
     }
     return { stateId, issuer };
   }
+}
+
+/**
+ * The provider refused the code itself: already used (the sign-in page reloaded, the callback
+ * replayed), expired, or exchanged without this tab's PKCE verifier. RFC 6749 says `invalid_grant`;
+ * Glewlwyd answers 403 `invalid_code`.
+ */
+function codeRefusal(issuer: TrustedIssuer, cause: unknown): KheopsAuthError | undefined {
+  const code = (cause as { error?: unknown } | null)?.error;
+  if (code !== 'invalid_grant' && code !== 'invalid_code') return undefined;
+  return new KheopsAuthError(
+    'sign_in_failed',
+    `${issuer.displayName} did not accept this sign-in (${code}): the sign-in code was already used or has expired.`,
+    'Open the study again from KHEOPS.',
+  );
 }

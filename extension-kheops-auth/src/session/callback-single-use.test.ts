@@ -136,7 +136,7 @@ describe('the sign-in callback is single-use', () => {
   it('consumes the state of a refused response too, so it cannot be retried with another code', async () => {
     const { session, begin, tokenRequests } = harness();
     const state = await begin();
-    await expect(session.completeSignIn(`${CALLBACK}?error=access_denied&state=${state}`)).rejects.toMatchObject({ code: 'provider_error' });
+    await expect(session.completeSignIn(`${CALLBACK}?error=access_denied&state=${state}&iss=${encodeURIComponent(ISSUER)}`)).rejects.toMatchObject({ code: 'provider_error' });
     await expect(session.completeSignIn(`${CALLBACK}?code=another-code&state=${state}`)).rejects.toMatchObject({ code: 'unknown_state' });
     expect(tokenRequests).toHaveLength(0);
   });

@@ -2,7 +2,9 @@ import { OidcClient, User, WebStorageStateStore, type RefreshState } from 'oidc-
 import type { KheopsAuthRoutes, TrustedIssuer } from '../config/types';
 import type { OidcLaunch } from '../launch/types';
 import { KheopsAuthError } from '../errors';
+import { isUnusableAnswer, REFUSAL_CONTENT_TYPES } from './refresh-refusal';
 import { STATE_PREFIX } from './storage-keys';
+import { revokeSession, type RevocationResult } from './token-revocation';
 
 export interface BrowserEnvironment {
   /** The viewer's origin, e.g. https://viewer.example.org */
@@ -53,6 +55,8 @@ export class IssuerClient {
       scope: issuer.scope,
       loadUserInfo: false,
       stateStore: stateStore(environment),
+      // The token endpoint's refusals may come without JSON: listed, oidc-client-ts reads their status.
+      revokeTokenAdditionalContentTypes: REFUSAL_CONTENT_TYPES,
     });
   }
 
@@ -60,11 +64,17 @@ export class IssuerClient {
     return `${this.environment.viewerOrigin}${returnTo === 'tab' ? this.routes.callback : this.routes.popupCallback}`;
   }
 
-  /** Stores a new sign-in state (the target travels in it, not in the URL) and returns where to send the browser. */
+  /**
+   * Stores a new sign-in state (the target travels in it, not in the URL) and returns where to send
+   * the browser. oidc-client-ts sends a `nonce` only when given one: a fresh one goes with every
+   * request (some providers, Glewlwyd, refuse a request without), is kept in the stored state and
+   * checked against the ID token's by oidc-client-ts.
+   */
   async signInRequest(args: { target: string; loginHint?: string | undefined; returnTo: ReturnTo; prompt?: 'none'; upgrade?: string }): Promise<SignInRequest> {
     const state: SignInState = { target: args.target, ...(args.upgrade ? { upgrade: args.upgrade } : {}) };
     const request = await this.client.createSigninRequest({
       state,
+      nonce: freshNonce(),
       redirect_uri: this.redirectUri(args.returnTo),
       request_type: args.returnTo === 'tab' ? 'si:r' : 'si:p',
       ...(args.loginHint ? { login_hint: args.loginHint } : {}),
@@ -90,25 +100,48 @@ export class IssuerClient {
       profile: base.profile,
       data: base.state,
     } as RefreshState;
-    const response = await this.client.useRefreshToken({ state, timeoutInSeconds: 10 });
+    let response: Awaited<ReturnType<OidcClient['useRefreshToken']>>;
+    try {
+      response = await this.client.useRefreshToken({ state, timeoutInSeconds: 10 });
+    } catch (error) {
+      // An answer that arrived but cannot be used (a fresh ID token of another person) will not get better.
+      if (isUnusableAnswer(error)) throw new KheopsAuthError('invalid_token_response', `${this.issuer.displayName} sent unusable tokens: ${(error as Error).message}.`);
+      throw error;
+    }
     return new User({ ...state, ...response, userState: base.state });
+  }
+
+  /** Whether discovery says every authorization response carries `iss` (RFC 9207 §3). */
+  async announcesResponseIssuer(): Promise<boolean> {
+    const metadata = (await this.client.metadataService.getMetadata()) as { authorization_response_iss_parameter_supported?: unknown };
+    return metadata.authorization_response_iss_parameter_supported === true;
   }
 
   /**
    * Revokes the refresh token (RFC 7009; the provider ends the grant with it) and then the access
-   * token. Returns false when the provider has no revocation endpoint: the tokens then simply lapse.
+   * token, as the provider accepts it (token-revocation.ts).
    */
-  async revoke(user: User): Promise<boolean> {
-    if (!(await this.client.metadataService.getRevocationEndpoint())) return false;
-    const failures: string[] = [];
-    if (user.refresh_token) await this.client.revokeToken(user.refresh_token, 'refresh_token').catch(() => failures.push('refresh token'));
-    // Self-contained (JWT) access tokens often cannot be revoked; the provider then says so, harmlessly.
-    await this.client.revokeToken(user.access_token, 'access_token').catch(() => undefined);
-    if (failures.length > 0) {
-      throw new KheopsAuthError('sign_out_incomplete', `${this.issuer.displayName} did not confirm the end of the session (the ${failures.join(' and ')} was not revoked).`);
-    }
-    return true;
+  revoke(user: User): Promise<RevocationResult> {
+    return revokeSession(this.client, user);
   }
+
+  /**
+   * The provider's end-session URL (OpenID RP-Initiated Logout): the ID token as `id_token_hint` and
+   * the registered `post_logout_redirect_uri`. Undefined when the provider offers none or this entry
+   * does not ask for it.
+   */
+  async endSessionUrl(user: User): Promise<string | undefined> {
+    const postLogoutRedirectUri = this.issuer.postLogoutRedirectUri;
+    if (!postLogoutRedirectUri || !user.id_token || !(await this.client.metadataService.getEndSessionEndpoint())) return undefined;
+    const request = await this.client.createSignoutRequest({ id_token_hint: user.id_token, post_logout_redirect_uri: postLogoutRedirectUri });
+    return request.url;
+  }
+}
+
+/** 128 random bits, base64url: the `nonce` of one authorization request. */
+function freshNonce(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
 /**

@@ -7,11 +7,13 @@ const signInRequest = jest.fn();
 const completeSignIn = jest.fn();
 const refresh = jest.fn();
 const revoke = jest.fn();
+const announcesResponseIssuer = jest.fn(async () => false);
+const endSessionUrl = jest.fn(async () => undefined);
 jest.mock('./issuer-client', () => {
   const actual = jest.requireActual('./issuer-client');
   return {
     ...actual,
-    IssuerClient: jest.fn().mockImplementation(() => ({ signInRequest, completeSignIn, refresh, revoke })),
+    IssuerClient: jest.fn().mockImplementation(() => ({ signInRequest, completeSignIn, refresh, revoke, announcesResponseIssuer, endSessionUrl })),
   };
 });
 
@@ -165,7 +167,7 @@ describe('KheopsSession.signOut', () => {
   it('forgets the tokens in this tab and in the shared store, and revokes the newest ones', async () => {
     const store = new MemoryTokenStore();
     const { session, storage } = await signedIn(store);
-    revoke.mockResolvedValue(true);
+    revoke.mockResolvedValue({ outcome: 'revoked' });
     const signedOut = jest.fn();
     session.onSignOut(signedOut);
     await expect(session.signOut()).resolves.toBe(true);
@@ -184,7 +186,7 @@ describe('KheopsSession.signOut', () => {
     const second = await signedIn(store);
     const followed = jest.fn();
     second.session.onSignOut(followed);
-    revoke.mockResolvedValue(true);
+    revoke.mockResolvedValue({ outcome: 'revoked' });
     await first.session.signOut();
     expect(followed).toHaveBeenCalledWith('elsewhere');
     expect(second.session.authorizationHeader()).toBeUndefined();

@@ -6,10 +6,13 @@ import type { StaticToken } from '../launch/types';
 import { CallbackExchange } from './callback-exchange';
 import type { BrowserEnvironment, SignInState } from './issuer-client';
 import { IssuerClients } from './issuer-clients';
+import { personNameOr, signInHintOf } from './person-name';
 import { PopupReauthentication, type SessionIdentity } from './popup-reauthentication';
 import { upgradedSession, type Keeper, type SessionKind } from './session-kind';
 import type { KeptLaunch } from '../launch/launch-upgrade';
 import { clearUpgradeOutcome, readUpgradeOutcome, SilentUpgrade } from './silent-upgrade';
+import { openSignInPopup } from './popup-sign-in';
+import { revocationRefused } from './token-revocation';
 import { browserSessionChannel, type SessionChannel } from './session-channel';
 import { loadTabUser, removeTabUser, saveTabUser } from './tab-user-store';
 import { browserTokenStore, type SharedTokenStore } from './shared-token-store';
@@ -234,7 +237,7 @@ export class KheopsSession {
     const current = this.current;
     if (!current) return this.previous;
     const profile = current.keeper.current().profile;
-    return { issuer: current.issuer, loginHint: profile.preferred_username ?? profile.sub, subject: profile.sub };
+    return { issuer: current.issuer, loginHint: signInHintOf(profile), name: personNameOr(profile, current.issuer.displayName), subject: profile.sub };
   }
 
   /**
@@ -253,13 +256,17 @@ export class KheopsSession {
 
   /**
    * Signs out everywhere: every tab of this origin drops the session at once, the shared record of the
-   * tokens is deleted, and the provider is asked to revoke them. Resolves false when the provider
-   * offers no revocation (the tokens then lapse); rejects when it did not confirm the revocation, after
-   * the viewer has forgotten the tokens all the same.
+   * tokens is deleted, and the provider is asked to revoke them (token-revocation.ts). Resolves false
+   * when the provider offers no revocation (the tokens then lapse); rejects with `sign_out_incomplete`
+   * when it refused or could not be reached, after the viewer has forgotten the tokens all the same.
+   * When the issuer entry sets `postLogoutRedirectUri`, the provider's own session is ended too
+   * (RP-initiated logout) in a window of its own, opened at once from the click, so that this page
+   * and its measurements stay.
    */
-  async signOut(): Promise<boolean> {
+  async signOut(view?: Window): Promise<boolean> {
     const current = this.current;
     if (!current) return false;
+    const logoutWindow = current.issuer.postLogoutRedirectUri && current.keeper.kind.revocable ? openLogoutWindow(view ?? window) : undefined;
     const own = current.keeper.current();
     const key = this.sessionKey(current.issuer, own);
     this.forgetTab(current.issuer);
@@ -274,8 +281,15 @@ export class KheopsSession {
     this.signOutListeners.forEach(listener => listener('here'));
     const client = this.clients.of(current.issuer);
     // This tab may still hold tokens of its own sign-in while the shared record holds another tab's.
-    const [revoked] = await Promise.all([client.revoke(newest), newest.refresh_token === own.refresh_token ? undefined : client.revoke(own).catch(() => undefined)]);
-    return revoked;
+    const [revocation] = await Promise.all([client.revoke(newest), newest.refresh_token === own.refresh_token ? undefined : client.revoke(own).catch(() => undefined)]);
+    if (logoutWindow) {
+      // The ID token is still accepted as id_token_hint after the refresh token is revoked (Glewlwyd, Keycloak).
+      const endSession = await client.endSessionUrl(newest).catch(() => undefined);
+      if (endSession) logoutWindow.location.replace(endSession);
+      else logoutWindow.close();
+    }
+    if (revocation.outcome === 'refused') throw revocationRefused(current.issuer.displayName, revocation.detail);
+    return revocation.outcome === 'revoked';
   }
 
   onSignOut(listener: SignOutListener): () => void {
@@ -331,7 +345,7 @@ export class KheopsSession {
   private describe(issuer: TrustedIssuer, keeper: Keeper): SignedInUser {
     const user = keeper.current();
     const profile = user.profile;
-    const name = profile.name ?? profile.preferred_username ?? profile.sub;
+    const name = personNameOr(profile, issuer.displayName);
     // An upgraded launch may do what the launch allowed: a realm token carries no KHEOPS scopes.
     const scopes = keeper.kind.name === 'upgraded' ? keeper.kind.scopes : user.scopes;
     return { subject: profile.sub, name, issuer, expiresAt: user.expires_at, scopes, receivedAt: keeper.tokensReceivedAt(), kind: keeper.kind, returnUri: keeper.returnUri };
@@ -352,5 +366,14 @@ export class KheopsSession {
       keeper.renew().catch(() => undefined);
     }
     return { Authorization: `Bearer ${keeper.current().access_token}` };
+  }
+}
+
+/** A blocked window only means the provider's own session is left as it is; the sign-out goes on. */
+function openLogoutWindow(view: Window): Window | undefined {
+  try {
+    return openSignInPopup(view);
+  } catch {
+    return undefined;
   }
 }

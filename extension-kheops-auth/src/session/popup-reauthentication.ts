@@ -3,12 +3,16 @@ import type { TrustedIssuer } from '../config/types';
 import { KheopsAuthError } from '../errors';
 import type { CallbackExchange } from './callback-exchange';
 import type { IssuerClients } from './issuer-clients';
+import { personNameOr } from './person-name';
 import { openSignInPopup, PopupResponseListener, watchClosed } from './popup-sign-in';
 
 /** The person a session belongs to, as a new sign-in must match it. */
 export interface SessionIdentity {
   issuer: TrustedIssuer;
-  loginHint: string;
+  /** What the provider's sign-in form is filled with: the user name, when the provider sent one. */
+  loginHint: string | undefined;
+  /** How the person is called on screen (person-name.ts): never the opaque `sub`. */
+  name: string;
   subject: string;
 }
 
@@ -60,10 +64,10 @@ export class PopupReauthentication {
         const receivedAt = this.now();
         const { issuer, user } = await this.callback.exchange(callbackUrl);
         if (user.profile.sub !== identity.subject) {
-          const name = user.profile.preferred_username ?? user.profile.sub;
+          const name = personNameOr(user.profile, identity.issuer.displayName);
           throw new KheopsAuthError(
             'sign_in_failed',
-            `You signed in as ${name}, but this page belongs to ${identity.loginHint}. Sign in as ${identity.loginHint} to keep working here.`,
+            `You signed in as ${name}, but this page belongs to ${identity.name}. Sign in as ${identity.name} to keep working here.`,
           );
         }
         await this.adopt(issuer, user, receivedAt);

@@ -22,12 +22,15 @@ describe('readTabUser', () => {
     expect(readTabUser(storage, issuers, NOW)).toEqual({ issuer: ISSUER, identifiers: ['f3a1', 'alice', 'alice@example.org'], displayName: 'Alice Martin' });
   });
 
-  it('falls back on the user name, then the subject, for the name shown', () => {
+  it('falls back on the user name, then the e-mail address, never the subject, for the name shown', () => {
     const storage = new MemoryStorage();
     storeUser(storage, issuers[0]!, { sub: 'f3a1', preferred_username: 'alice' });
     expect(readTabUser(storage, issuers, NOW)?.displayName).toBe('alice');
+    storeUser(storage, issuers[0]!, { sub: 'f3a1', email: 'alice@kheops.test' });
+    expect(readTabUser(storage, issuers, NOW)?.displayName).toBe('alice@kheops.test');
+    // Glewlwyd's sub is a random id: it identifies, but it is no name to show.
     storeUser(storage, issuers[0]!, { sub: 'f3a1' });
-    expect(readTabUser(storage, issuers, NOW)).toMatchObject({ identifiers: ['f3a1'], displayName: 'f3a1' });
+    expect(readTabUser(storage, issuers, NOW)).toMatchObject({ identifiers: ['f3a1'], displayName: 'the person signed in with KHEOPS' });
   });
 
   it('prefers the active issuer when several have a user', () => {

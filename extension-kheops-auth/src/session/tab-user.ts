@@ -1,4 +1,5 @@
 import type { TrustedIssuer } from '../config/types';
+import { personNameOr } from './person-name';
 import { ACTIVE_ISSUER_KEY, STATIC_TOKEN_KEY, tabUserKey } from './storage-keys';
 import { staticTokenLive } from './static-token';
 
@@ -36,13 +37,14 @@ function readJson(storage: Storage, key: string): unknown {
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
-function fromProfile(issuer: string, profile: StoredProfile | undefined): TabUser | undefined {
+function fromProfile(issuer: Pick<TrustedIssuer, 'issuer'> & { displayName?: string }, profile: StoredProfile | undefined): TabUser | undefined {
   const sub = text(profile?.sub);
   if (!sub) return undefined;
   const username = text(profile?.preferred_username);
   const email = text(profile?.email);
   const identifiers = [sub, username, email].filter((value): value is string => value !== undefined);
-  return { issuer, identifiers, displayName: text(profile?.name) ?? username ?? email ?? sub };
+  // Never the sub as a name: Glewlwyd's is a random id (person-name.ts).
+  return { issuer: issuer.issuer, identifiers, displayName: personNameOr(profile, issuer.displayName ?? 'KHEOPS') };
 }
 
 /**
@@ -50,7 +52,7 @@ function fromProfile(issuer: string, profile: StoredProfile | undefined): TabUse
  * user of the active issuer, else of any trusted issuer. Undefined when no one is signed in, or when a
  * legacy token does not say whose it is (then nothing can be compared).
  */
-export function readTabUser(storage: Storage, issuers: ReadonlyArray<Pick<TrustedIssuer, 'issuer' | 'clientId'>>, nowMs: number): TabUser | undefined {
+export function readTabUser(storage: Storage, issuers: ReadonlyArray<Pick<TrustedIssuer, 'issuer' | 'clientId'> & { displayName?: string }>, nowMs: number): TabUser | undefined {
   // The session restores a live static token before any OpenID user (kheops-session.ts), so it wins here too.
   const staticToken = readJson(storage, STATIC_TOKEN_KEY) as { issuer?: unknown; subject?: unknown; expiresAt?: unknown; end?: unknown } | undefined;
   const trusted = typeof staticToken?.issuer === 'string' && issuers.some(issuer => issuer.issuer === staticToken.issuer);
@@ -62,7 +64,7 @@ export function readTabUser(storage: Storage, issuers: ReadonlyArray<Pick<Truste
   const ordered = [...issuers].sort((a, b) => Number(b.issuer === active) - Number(a.issuer === active));
   for (const issuer of ordered) {
     const user = readJson(storage, tabUserKey(issuer)) as { profile?: StoredProfile } | undefined;
-    const found = fromProfile(issuer.issuer, user?.profile);
+    const found = fromProfile(issuer, user?.profile);
     if (found) return found;
   }
   return undefined;

@@ -152,6 +152,24 @@ test('a refused refresh token ends the session and stops renewing', async () => 
   await jest.advanceTimersByTimeAsync(60_000);
   expect(refresh).toHaveBeenCalledTimes(1);
   await expect(keeper.ensureFresh()).rejects.toMatchObject({ error: 'invalid_grant' });
+  // A request refused afterwards (401) asks for a renewal again: the refused token is not presented twice.
+  await expect(keeper.renewOrWait()).rejects.toMatchObject({ error: 'invalid_grant' });
+  expect(refresh).toHaveBeenCalledTimes(1);
+  keeper.stop();
+});
+
+test('a refused refresh token is not presented again, but tokens another tab got by a new sign-in are adopted', async () => {
+  const store = new MemoryTokenStore();
+  const refresh = jest.fn(async () => {
+    throw Object.assign(new Error('Bad Request (400): {}'), {});
+  });
+  const keeper = new TokenKeeper(deps(store, refresh), 'k', makeUser(1, Date.now()), Date.now());
+  await keeper.start();
+  await jest.advanceTimersByTimeAsync(5_000);
+  expect(keeper.sessionHealth()).toBe('ended');
+  await store.write('k', { user: makeUser(7, Date.now()).toStorageString(), expiresAt: Math.floor(Date.now() / 1000) + TTL, receivedAt: Date.now() });
+  await expect(keeper.renew()).resolves.toMatchObject({ access_token: 'at-7' });
+  expect(refresh).toHaveBeenCalledTimes(1);
   keeper.stop();
 });
 

@@ -1,5 +1,6 @@
 import { User } from 'oidc-client-ts';
 import { refreshDueAtMs, retryDelayMs } from './refresh-policy';
+import { isRefreshRefused } from './refresh-refusal';
 import { REFRESH_TOKEN_SESSION, type Keeper, type SessionKind } from './session-kind';
 import type { SharedTokenStore, TokenRecord } from './shared-token-store';
 import type { TabPresence, WithLock } from './web-lock';
@@ -35,14 +36,11 @@ export function refreshLockName(key: string): string {
   return `kheops-auth:refresh:${key}`;
 }
 
-/** OAuth errors after which retrying the same refresh token cannot succeed. */
-const TERMINAL_ERRORS = new Set(['invalid_token_response', 'issuer_mismatch', 'audience_mismatch', 'invalid_grant', 'invalid_client', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope']);
-
-export function isTerminalRefreshError(error: unknown): boolean {
-  const source = error as { error?: unknown; code?: unknown } | null;
-  const code = source?.error ?? source?.code;
-  return typeof code === 'string' && TERMINAL_ERRORS.has(code);
-}
+/**
+ * A renewal that can never succeed with this refresh token (the session has ended), as opposed to
+ * one that did not get through (the provider is unreachable or in trouble): refresh-refusal.ts.
+ */
+export const isTerminalRefreshError = isRefreshRefused;
 
 export const NO_REFRESH_TOKEN = Object.assign(new Error('this session has no refresh token'), { error: 'invalid_grant' });
 
@@ -64,6 +62,9 @@ export class TokenKeeper implements Keeper {
   private stopped = false;
   private waiters: Array<{ resolve: (user: User) => void; reject: (error: unknown) => void }> = [];
   private releasePresence: (() => void) | undefined;
+  /** The refresh token last sent to the provider, and the one it refused (with its answer). */
+  private presented: string | undefined;
+  private refused: { refreshToken: string; error: unknown } | undefined;
 
   constructor(
     private readonly deps: TokenKeeperDeps,
@@ -198,6 +199,9 @@ export class TokenKeeper implements Keeper {
         // The stored record holds the newest refresh token (rotation): renew from it, never from an older copy.
         const base = stored ? User.fromStorageString(stored.user) : this.user;
         if (!base.refresh_token) throw NO_REFRESH_TOKEN;
+        // A refresh token the provider refused is never presented again (a retry after a 401 would).
+        if (this.refused && this.refused.refreshToken === base.refresh_token) throw this.refused.error;
+        this.presented = base.refresh_token;
         const receivedAt = this.deps.now();
         const next = await this.deps.refresh(base);
         this.adopt(next, receivedAt);
@@ -212,6 +216,7 @@ export class TokenKeeper implements Keeper {
     } catch (error) {
       this.failures += 1;
       if (isTerminalRefreshError(error)) {
+        if (this.presented) this.refused ??= { refreshToken: this.presented, error };
         this.setHealth('ended', error);
         this.deps.timers.clear(this.timer);
         this.settleWaiters({ error });

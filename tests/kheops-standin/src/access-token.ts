@@ -92,7 +92,7 @@ export async function verifyAccessTokenJwt(verifier: TokenVerifier, token: strin
   return payload;
 }
 
-function refusal(error: unknown): TokenCheck & { ok: false } {
+export function refusal(error: unknown): TokenCheck & { ok: false } {
   if (error instanceof errors.JWTExpired) {
     // The signature was verified before the expiry check, so these claims are trustworthy enough to log.
     return { ok: false, status: 401, outcome: 'expired', error: 'invalid_token', reason: 'the access token expired', facts: factsOf(error.payload) };
@@ -109,7 +109,7 @@ function refusal(error: unknown): TokenCheck & { ok: false } {
   return { ok: false, status: 401, outcome: 'invalid-token', error: 'invalid_token', reason: 'the token is not a valid JWT access token', facts: NO_TOKEN_FACTS };
 }
 
-function factsOf(payload: JWTPayload): TokenFacts {
+export function factsOf(payload: JWTPayload): TokenFacts {
   return {
     tokenId: typeof payload.jti === 'string' ? payload.jti : 'none',
     ...(typeof payload.sub === 'string' ? { sub: payload.sub } : {}),

@@ -2,6 +2,7 @@
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 
 import { checkAccessToken, tokenFromAuthorization, type TokenCheck, type TokenFacts, type TokenVerifier } from './access-token.js';
+import type { ExternalTokenVerifier } from './external-issuers.js';
 import { studyScopedPath } from './study-scope.js';
 import { redactPath, type GatewayOutcome, type RequestLog } from './request-log.js';
 import type { RuntimeSettings } from './settings.js';
@@ -11,6 +12,8 @@ export interface GatewayContext {
   viewerOrigin: string;
   /** The default stand-in's token check (access-token.ts); or `checkToken`. */
   verifier?: TokenVerifier;
+  /** Other OpenID providers whose access tokens are accepted too (Glewlwyd in the test stack). */
+  external?: ExternalTokenVerifier | undefined;
   log: RequestLog;
   settings: RuntimeSettings;
   /**
@@ -116,6 +119,7 @@ export async function handleGateway(context: GatewayContext, req: IncomingMessag
 
 function checkWith(context: GatewayContext, token: string, requiredScope: 'read' | 'write'): Promise<TokenCheck> {
   if (context.checkToken) return context.checkToken(token, requiredScope);
+  if (context.external?.handles(token)) return context.external.check(token, requiredScope);
   if (!context.verifier) throw new Error('the gateway has neither a verifier nor a token check');
   return checkAccessToken(context.verifier, token, requiredScope);
 }

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type Provider from 'oidc-provider';
 
+import { ExternalTokenVerifier, type ExternalIssuer } from './external-issuers.js';
 import { handleRevocation, type RevocationContext } from './access-token-revocation.js';
 import { handleGateway, isGatewayPath, type GatewayContext } from './gateway.js';
 import { findDemoUser } from './accounts.js';
@@ -27,6 +28,7 @@ import { handleTestControl, isTestControlPath, type TestControlContext } from '.
 import { registerViewerTokenExchange } from './token-exchange.js';
 
 export type { RequestLogEntry } from './request-log.js';
+export type { ExternalIssuer } from './external-issuers.js';
 
 export interface StandinOptions {
   /** Listen on 127.0.0.1:port (0 picks a free port). */
@@ -61,6 +63,8 @@ export interface StandinOptions {
   anonymousGateway?: boolean;
   /** Plays the Keycloak realm of a released KHEOPS (realm-role.ts, released/index.ts). */
   realm?: RealmRole;
+  /** Other OpenID providers whose access tokens the DICOMweb gateway accepts (default none). */
+  externalIssuers?: readonly ExternalIssuer[];
 }
 
 export interface Standin {
@@ -129,6 +133,7 @@ export async function startStandin(options: StandinOptions): Promise<Standin> {
     settings,
     log,
     verifier,
+    external: new ExternalTokenVerifier(options.externalIssuers ?? []),
     anonymous: options.anonymousGateway ?? false,
   };
   registerViewerTokenExchange(provider, { issuer, dicomWebRoot, signingJwk: signingKey.privateJwk, verifier, settings });

@@ -1,3 +1,4 @@
+import { isKheopsAuthError } from '../../errors';
 import type { SessionHealth, TimerApi } from '../../session/token-keeper';
 import { describeRemaining } from './static-session-notices';
 
@@ -145,18 +146,21 @@ export function showSessionBadge(session: BadgeSession, environment: SessionBadg
   };
 
   const goAhead = async (): Promise<void> => {
+    const provider = session.signedInUser()?.issuer.displayName ?? 'KHEOPS';
     state = { phase: 'signing-out' };
     render();
     try {
       await session.signOut();
       signedOut(SIGNED_OUT_NOTE);
-    } catch {
+    } catch (error) {
       // The provider did not confirm the revocation; the session says whether the tokens are forgotten.
       if (session.signedInUser()) {
         state = { phase: 'signed-in', problem: 'Signing out failed. Try again.' };
         render();
       } else {
-        signedOut(`KHEOPS did not confirm it; the session ends at its expiry. ${SIGNED_OUT_NOTE}`);
+        // The session's own words say what the provider refused (token-revocation.ts).
+        const refusal = isKheopsAuthError(error) && error.code === 'sign_out_incomplete' ? error.message : `${provider} did not confirm it; the session ends at its expiry.`;
+        signedOut(`${refusal} ${SIGNED_OUT_NOTE}`);
       }
     }
   };
