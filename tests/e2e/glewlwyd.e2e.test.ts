@@ -11,6 +11,7 @@ import { clearGatewayLog, gatewayLog } from './support/gateway-log';
 import { glewlwydOf, launchWithGlewlwyd, refreshAtGlewlwyd, setGlewlwydTokenLifetime, sharedRefreshToken } from './support/glewlwyd';
 import { clickedCtSeries, openClinicianPage, waitForFirstViewportSeries } from './support/launch';
 import { drawTrackedLength, measurements, until } from './support/measurements';
+import { signOutEveryTab } from './support/shared-sessions';
 import { stackInfo } from './support/stack-info';
 import { firstViewportSeries, searchThroughOhif, waitForRenderedFirstViewport } from './support/viewer';
 import { scroll } from './support/viewer-activity';
@@ -165,12 +166,7 @@ test('sign-out against Glewlwyd', async () => {
     if (shared) refreshTokens.add(shared);
     expect(refreshTokens.size).toBeGreaterThan(0);
 
-    await page.locator('[data-kheops-auth-action="sign-out"]').click();
-    for (const tab of [page, second]) {
-      await tab.locator('[data-kheops-auth-session="signed-out"]').waitFor({ timeout: 30_000 });
-      const stored = await tab.evaluate(() => Object.keys(window.sessionStorage).filter(key => key.startsWith('kheops-auth.user.') || key === 'kheops-auth.active-issuer'));
-      expect(stored).toEqual([]);
-    }
+    await signOutEveryTab([page, second]);
     await expect(sharedRefreshToken(page, glewlwyd.issuer)).resolves.toBeUndefined();
     // Glewlwyd took the revocation (with the Bearer credential its discovery offers): no complaint on screen.
     await expect(page.locator('[data-kheops-auth-detail]').textContent()).resolves.not.toContain('did not end the session');

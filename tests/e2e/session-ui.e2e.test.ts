@@ -7,7 +7,7 @@ import { clickedCtSeries, launchFromStudyPage, openClinicianPage, openStudyAtFir
 import { drawTrackedLength, saveReport, until } from './support/measurements';
 import { readSr } from './support/sr';
 import { revokeUser, setTokenLifetimes } from './support/standin-controls';
-import { sharedSessionExpiry, sharedSessionKeys } from './support/shared-sessions';
+import { sharedSessionExpiry, sharedSessionKeys, signOutEveryTab } from './support/shared-sessions';
 import { stackInfo } from './support/stack-info';
 import { launchByThirdPartyLogin } from './support/third-party-login';
 
@@ -140,12 +140,7 @@ test('sign-out ends the session in every tab and at the provider', async () => {
     expect(refreshTokens.size).toBeGreaterThan(0);
 
     // No measurement on the page: nothing to confirm.
-    await page.locator('[data-kheops-auth-action="sign-out"]').click();
-    for (const tab of [page, second]) {
-      await tab.locator('[data-kheops-auth-session="signed-out"]').waitFor({ timeout: 30_000 });
-      const stored = await tab.evaluate(() => Object.keys(window.sessionStorage).filter(key => key.startsWith('kheops-auth.user.') || key === 'kheops-auth.active-issuer'));
-      expect(stored).toEqual([]);
-    }
+    await signOutEveryTab([page, second]);
     // The provider confirmed the revocation, and the other tab says where the sign-out happened.
     await expect(page.locator('[data-kheops-auth-detail]').textContent()).resolves.not.toContain('did not confirm');
     await expect(second.locator('[data-kheops-auth-detail]').textContent()).resolves.toContain('another tab');

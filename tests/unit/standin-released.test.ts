@@ -1,29 +1,32 @@
 // The stand-in as released KHEOPS (STANDIN_KHEOPS=released): its API accepts realm tokens by signature
 // and issuer alone, hands out opaque viewer tokens that never expire by themselves but die on a
 // restart, and 1-hour report-provider tokens whose end anyone can introspect.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { decodeJwt } from 'jose';
 
-import { startStandinProcess, stopProcess, type StandinProcess } from './support/standin-process';
+import {
+  ACCESS_TOKEN_TYPE,
+  TOKEN_EXCHANGE_GRANT,
+  VIEWER_ORIGIN,
+  startEmptyOrthanc,
+  startStandinProcess,
+  stopProcess,
+  type EmptyOrthanc,
+  type StandinProcess,
+} from './support/standin-process';
 
 jest.setTimeout(60000);
 
-const VIEWER_ORIGIN = 'http://localhost:3000';
 const STUDY = '1.2.826.0.1.3680043.8.498.7';
-const EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
-const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 
-let orthanc: Server;
+let orthanc: EmptyOrthanc;
 let released: StandinProcess;
 let other: StandinProcess;
 let kheops = '';
 let realm = '';
 
 beforeAll(async () => {
-  orthanc = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/dicom+json' }).end('[]'));
-  await new Promise<void>(resolve => orthanc.listen(0, '127.0.0.1', resolve));
-  const orthancUrl = `http://127.0.0.1:${(orthanc.address() as AddressInfo).port}`;
+  orthanc = await startEmptyOrthanc();
+  const orthancUrl = orthanc.url;
   released = await startStandinProcess({ VIEWER_ORIGIN, ORTHANC_URL: orthancUrl, STANDIN_TEST_CONTROLS: '1', STANDIN_KHEOPS: 'released' });
   kheops = released.url;
   // The realm's line follows the ready line; wait for it rather than read it too early.
@@ -38,7 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopProcess(released?.child);
   await stopProcess(other?.child);
-  await new Promise<void>(resolve => orthanc.close(() => resolve()));
+  await orthanc.close();
 });
 
 async function post(url: string, body: Record<string, string | number>, json = false): Promise<Response> {
@@ -61,7 +64,7 @@ async function studies(token: string): Promise<number> {
 
 async function viewerToken(subject: string): Promise<Response> {
   return post(`${kheops}/api/token`, {
-    grant_type: EXCHANGE,
+    grant_type: TOKEN_EXCHANGE_GRANT,
     client_id: 'kheops-ui',
     subject_token: subject,
     subject_token_type: ACCESS_TOKEN_TYPE,

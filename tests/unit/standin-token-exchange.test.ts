@@ -1,38 +1,41 @@
 // The stand-in's token endpoint as KHEOPS's: the KHEOPS UI exchanges the signed-in user's access token
 // at POST /api/token (RFC 8693) for a study-scoped viewer token, and the study page's viewer links get
 // their token that way.
-import { startStandinProcess, stopProcess, type StandinProcess } from './support/standin-process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import {
+  ACCESS_TOKEN_TYPE,
+  TOKEN_EXCHANGE_GRANT,
+  VIEWER_ORIGIN,
+  startEmptyOrthanc,
+  startStandinProcess,
+  stopProcess,
+  type EmptyOrthanc,
+  type StandinProcess,
+} from './support/standin-process';
 import { decodeJwt } from 'jose';
 
 import { checkScopesAllowed, parseViewerTokenRequest } from '../kheops-standin/src/token-exchange-request';
 
 jest.setTimeout(60000);
 
-const VIEWER_ORIGIN = 'http://localhost:3000';
 const STUDY = '1.2.826.0.1.3680043.8.498.7';
 const OTHER_STUDY = '1.2.826.0.1.3680043.8.498.8';
-const GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
-const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 
-let orthanc: Server;
+let orthanc: EmptyOrthanc;
 let standin: StandinProcess;
 let base = '';
 /** Every token handed out here: none of them may ever show up in the stand-in's output. */
 const issued: string[] = [];
 
 beforeAll(async () => {
-  orthanc = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/dicom+json' }).end('[]'));
-  await new Promise<void>(resolve => orthanc.listen(0, '127.0.0.1', resolve));
-  const orthancUrl = `http://127.0.0.1:${(orthanc.address() as AddressInfo).port}`;
+  orthanc = await startEmptyOrthanc();
+  const orthancUrl = orthanc.url;
   standin = await startStandinProcess({ VIEWER_ORIGIN, ORTHANC_URL: orthancUrl, STANDIN_TEST_CONTROLS: '1' });
   base = standin.url;
 });
 
 afterAll(async () => {
   await stopProcess(standin?.child);
-  await new Promise<void>(resolve => orthanc.close(() => resolve()));
+  await orthanc.close();
 });
 
 async function control(path: string, body: unknown): Promise<Record<string, unknown>> {
@@ -56,7 +59,7 @@ interface ExchangeAnswer {
 }
 
 async function exchange(params: Record<string, string | undefined>, { clientId = 'kheops-ui', origin }: { clientId?: string; origin?: string } = {}): Promise<ExchangeAnswer> {
-  const form = new URLSearchParams({ grant_type: GRANT_TYPE, client_id: clientId });
+  const form = new URLSearchParams({ grant_type: TOKEN_EXCHANGE_GRANT, client_id: clientId });
   for (const [key, value] of Object.entries(params)) if (value !== undefined) form.set(key, value);
   const response = await fetch(`${base}/api/token`, {
     method: 'POST',
@@ -123,7 +126,7 @@ describe('token exchange at POST /api/token', () => {
   });
 
   it('refuses a repeated studyUID with invalid_request', async () => {
-    const form = new URLSearchParams({ grant_type: GRANT_TYPE, client_id: 'kheops-ui', ...viewerTokenRequest(await userToken('alice')) });
+    const form = new URLSearchParams({ grant_type: TOKEN_EXCHANGE_GRANT, client_id: 'kheops-ui', ...viewerTokenRequest(await userToken('alice')) });
     form.append('studyUID', OTHER_STUDY);
     const response = await fetch(`${base}/api/token`, { method: 'POST', body: form });
     expect(response.status).toBe(400);

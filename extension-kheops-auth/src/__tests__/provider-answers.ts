@@ -9,6 +9,18 @@ export const TOKEN_ENDPOINT = `${ISSUER}/token`;
 export const REVOCATION_ENDPOINT = `${ISSUER}/revoke`;
 export const END_SESSION_ENDPOINT = `${ISSUER}/end_session`;
 
+/** The test issuer's discovery document: what every provider lists, plus what a test adds or overrides. */
+export function discoveryDocument(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    issuer: ISSUER,
+    authorization_endpoint: `${ISSUER}/auth`,
+    token_endpoint: TOKEN_ENDPOINT,
+    jwks_uri: `${ISSUER}/jwks`,
+    code_challenge_methods_supported: ['S256'],
+    ...extra,
+  };
+}
+
 export interface SeenRequest {
   url: string;
   body: URLSearchParams;
@@ -62,16 +74,7 @@ export function answerAsProvider(answers: Partial<ProviderAnswers> = {}): Provid
   globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = String(input instanceof Request ? input.url : input);
     if (url === `${ISSUER}/.well-known/openid-configuration`) {
-      return json({
-        issuer: ISSUER,
-        authorization_endpoint: `${ISSUER}/auth`,
-        token_endpoint: TOKEN_ENDPOINT,
-        revocation_endpoint: REVOCATION_ENDPOINT,
-        end_session_endpoint: END_SESSION_ENDPOINT,
-        jwks_uri: `${ISSUER}/jwks`,
-        code_challenge_methods_supported: ['S256'],
-        ...state.discovery,
-      });
+      return json(discoveryDocument({ revocation_endpoint: REVOCATION_ENDPOINT, end_session_endpoint: END_SESSION_ENDPOINT, ...state.discovery }));
     }
     const request: SeenRequest = { url, body: new URLSearchParams(String(init?.body ?? '')), headers: new Headers(init?.headers) };
     if (url === TOKEN_ENDPOINT) {

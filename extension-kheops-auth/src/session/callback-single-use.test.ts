@@ -7,6 +7,7 @@
  */
 import { ISSUER, VIEWER, testConfig } from '../__tests__/fixtures';
 import { MemoryStorage } from '../__tests__/memory-storage';
+import { TOKEN_ENDPOINT, discoveryDocument, idToken, json } from '../__tests__/provider-answers';
 import { beginSignIn } from './issuer-client';
 import { KheopsSession, type SessionServices } from './kheops-session';
 import { MemorySessionChannel } from './session-channel';
@@ -15,21 +16,6 @@ import { STATE_PREFIX } from './storage-keys';
 import { inProcessLock } from './web-lock';
 
 const CALLBACK = `${VIEWER}/kheops/callback`;
-const TOKEN_ENDPOINT = `${ISSUER}/token`;
-
-function base64url(value: unknown): string {
-  const bytes = new TextEncoder().encode(JSON.stringify(value));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-/** An ID token as the provider would send it (oidc-client-ts reads its claims; the signature is not its job). */
-function idToken(claims: Record<string, unknown>): string {
-  return `${base64url({ alg: 'RS256', typ: 'JWT' })}.${base64url(claims)}.c2lnbmF0dXJl`;
-}
-
-function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
-}
 
 interface Harness {
   session: KheopsSession;
@@ -49,14 +35,7 @@ function harness(): Harness {
   const fetchMock = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = String(input instanceof Request ? input.url : input);
     if (url === `${ISSUER}/.well-known/openid-configuration`) {
-      return json({
-        issuer: ISSUER,
-        authorization_endpoint: `${ISSUER}/auth`,
-        token_endpoint: TOKEN_ENDPOINT,
-        jwks_uri: `${ISSUER}/jwks`,
-        code_challenge_methods_supported: ['S256'],
-        authorization_response_iss_parameter_supported: true,
-      });
+      return json(discoveryDocument({ authorization_response_iss_parameter_supported: true }));
     }
     if (url === TOKEN_ENDPOINT) {
       const body = new URLSearchParams(String(init?.body ?? ''));

@@ -35,3 +35,16 @@ export function sharedSessionKeys(page: Page): Promise<string[]> {
       }),
   );
 }
+
+/**
+ * Signs out from the first tab and waits until every tab says so and keeps no session of its own
+ * (no stored user, no active issuer) in sessionStorage.
+ */
+export async function signOutEveryTab(tabs: Page[]): Promise<void> {
+  await tabs[0]!.locator('[data-kheops-auth-action="sign-out"]').click();
+  for (const tab of tabs) {
+    await tab.locator('[data-kheops-auth-session="signed-out"]').waitFor({ timeout: 30_000 });
+    const stored = await tab.evaluate(() => Object.keys(window.sessionStorage).filter(key => key.startsWith('kheops-auth.user.') || key === 'kheops-auth.active-issuer'));
+    expect(stored).toEqual([]);
+  }
+}

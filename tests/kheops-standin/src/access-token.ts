@@ -1,18 +1,10 @@
 // Checks a DICOMweb bearer token the way a resource server in front of KHEOPS data would.
 import { errors, jwtVerify, type JWTPayload } from 'jose';
 
-import type { GatewayOutcome } from './request-log.js';
+import type { GatewayOutcome, TokenFacts } from './request-log.js';
 import type { GrantRegistry } from './revocations.js';
 
-export interface TokenFacts {
-  tokenId: string;
-  sub?: string;
-  scope?: string;
-  exp?: number;
-  iat?: number;
-  /** Which of released KHEOPS's token kinds it was (released/released-tokens.ts); unset for the default stand-in's. */
-  kind?: 'realm' | 'viewer' | 'report-provider';
-}
+export type { TokenFacts };
 
 export type TokenCheck =
   | { ok: true; facts: TokenFacts; scopes: Set<string>; /** Set for a study-scoped token (KHEOPS viewer / report-provider token). */ studyUid?: string }

@@ -11,21 +11,25 @@ export type GatewayOutcome =
   /** Forwarded by a gateway started with `anonymousGateway` (benchmark only): no token was looked at. */
   | 'anonymous';
 
-/** One gateway request. Holds facts about the token (its id, subject, lifetime), never the token. */
-export interface RequestLogEntry {
-  time: string;
-  method: string;
-  /** Path and query, with a `/link/<token>/` segment redacted. */
-  path: string;
-  status: number;
+/** What the gateway may know and log of a token: its id, subject, scopes and lifetime, never the token. */
+export interface TokenFacts {
   /** The token's `jti`, or 'none' when no verifiable token was presented. */
   tokenId: string;
   sub?: string;
   scope?: string;
   exp?: number;
   iat?: number;
-  /** Released KHEOPS only: realm, viewer or report-provider token. */
+  /** Which of released KHEOPS's token kinds it was (released/released-tokens.ts); unset for the default stand-in's. */
   kind?: 'realm' | 'viewer' | 'report-provider';
+}
+
+/** One gateway request. Holds facts about the token, never the token. */
+export interface RequestLogEntry extends TokenFacts {
+  time: string;
+  method: string;
+  /** Path and query, with a `/link/<token>/` segment redacted. */
+  path: string;
+  status: number;
   outcome: GatewayOutcome;
   reason?: string;
 }

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -41,3 +43,24 @@ export function stopProcess(child: ChildProcess | undefined): Promise<void> {
     child.kill('SIGTERM');
   });
 }
+
+export interface EmptyOrthanc {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** An Orthanc that knows no studies: the stand-in's token rules are under test, not its data. */
+export async function startEmptyOrthanc(): Promise<EmptyOrthanc> {
+  const server = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/dicom+json' }).end('[]'));
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>(resolve => server.close(() => resolve())),
+  };
+}
+
+/** RFC 8693 names the KHEOPS token endpoint (POST /api/token) uses. */
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+/** The viewer origin the unit stand-ins trust. */
+export const VIEWER_ORIGIN = 'http://localhost:3000';
