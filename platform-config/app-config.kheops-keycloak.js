@@ -57,7 +57,8 @@ window.config = {
         "clientId": "ohif-viewer",
         "dicomWebRoot": "https://kheops.example.org/api",
         "displayName": "KHEOPS",
-        "scope": "openid profile"
+        "scope": "openid profile",
+        "savePermission": "server-decides"
       }
     ]
   }

@@ -63,7 +63,8 @@ window.config = {
           "viewer-link",
           "report-provider"
         ],
-        "upgradeThrough": "https://keycloak.example.org/realms/kheops"
+        "upgradeThrough": "https://keycloak.example.org/realms/kheops",
+        "savePermission": "server-decides"
       }
     ]
   }

@@ -58,7 +58,10 @@ window.config = {
           "oidc",
           "viewer-link",
           "report-provider"
-        ]
+        ],
+        "savePermission": {
+          "scope": "write"
+        }
       }
     ]
   }

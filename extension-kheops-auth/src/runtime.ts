@@ -22,6 +22,8 @@ export interface KheopsAuthRuntime {
   refusal: Refusal | undefined;
   /** The expiry of the static session whose "N min left" notice was shown (once per launch, not per mode enter). */
   announcedExpiry: number | undefined;
+  /** Set by onModeEnter: shows a report the server refused to store, with the reason (undone on mode exit). */
+  onSaveRefused: ((message: string) => void) | undefined;
   /** What onModeEnter set up in the page (listeners, timers, the badge), undone on mode exit. */
   undoOnModeExit: Array<() => void>;
   /**
@@ -43,6 +45,7 @@ export const runtime: KheopsAuthRuntime = {
   authenticatedSession: undefined,
   refusal: undefined,
   announcedExpiry: undefined,
+  onSaveRefused: undefined,
   undoOnModeExit: [],
   callbackCompletions: new Map(),
 };

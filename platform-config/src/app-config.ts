@@ -18,6 +18,11 @@ export interface KheopsInstance {
   upgradeThrough?: string;
   /** Sign-out also ends the provider's session and it returns here (kheopsAuth `postLogoutRedirectUri`). */
   postLogoutRedirectUri?: string;
+  /**
+   * Who may save (kheopsAuth `savePermission`): 'server-decides' (the extension's default) tries the
+   * save and keeps a refused report; `{ scope: 'write' }` allows it only when that scope is granted.
+   */
+  savePermission?: 'server-decides' | { scope: string };
 }
 
 export interface ViewerAppConfigOptions {
@@ -90,6 +95,7 @@ export function viewerAppConfig(options: ViewerAppConfigOptions): Record<string,
         ...(instance.launches ? { launches: instance.launches } : {}),
         ...(instance.upgradeThrough ? { upgradeThrough: instance.upgradeThrough } : {}),
         ...(instance.postLogoutRedirectUri ? { postLogoutRedirectUri: instance.postLogoutRedirectUri } : {}),
+        ...(instance.savePermission ? { savePermission: instance.savePermission } : {}),
       })),
     },
   };

@@ -35,6 +35,8 @@ export function standinAppConfig(viewerOrigin: string, standin: StandinEndpoints
         displayName: 'KHEOPS (local stand-in)',
         // The stand-in also plays released KHEOPS's launches (viewer links, report provider).
         launches: ['oidc', 'viewer-link', 'report-provider'],
+        // KHEOPS as its own provider grants `write` only to who may write, so a read-only session is told before it saves.
+        savePermission: { scope: 'write' },
       },
       ...moreIssuers,
     ],
@@ -64,6 +66,7 @@ export function releasedStandinAppConfig(viewerOrigin: string, endpoints: Releas
         scope: 'openid profile read write',
         launches: ['viewer-link', 'report-provider'],
         upgradeThrough: endpoints.realmIssuer,
+        savePermission: { scope: 'write' },
       },
     ],
   });
@@ -82,13 +85,16 @@ export const KEYCLOAK_RELEASED_EXAMPLE: KheopsInstance = {
   scope: 'openid profile',
   launches: ['viewer-link', 'report-provider'],
   upgradeThrough: 'https://keycloak.example.org/realms/kheops',
+  // Keycloak's tokens carry no read/write scope: KHEOPS decides per album when the report arrives.
+  savePermission: 'server-decides',
 };
 
 /**
  * A KHEOPS whose users sign in with Keycloak: the issuer is the Keycloak realm, not KHEOPS, because
  * the KHEOPS API accepts that realm's user access tokens as bearer tokens. Keycloak gives refresh
  * tokens to a public client without `offline_access` (and an offline token would outlive the sign-in),
- * and KHEOPS's `read`/`write` are not Keycloak scopes, so the viewer asks only for `openid profile`.
+ * and KHEOPS's `read`/`write` are not Keycloak scopes, so the viewer asks only for `openid profile`;
+ * for the same reason the DICOMweb server decides who may save (KHEOPS checks the album's rights).
  */
 export const KEYCLOAK_EXAMPLE: KheopsInstance = {
   issuer: 'https://keycloak.example.org/realms/kheops',
@@ -96,6 +102,7 @@ export const KEYCLOAK_EXAMPLE: KheopsInstance = {
   dicomWebRoot: 'https://kheops.example.org/api',
   displayName: 'KHEOPS',
   scope: 'openid profile',
+  savePermission: 'server-decides',
 };
 
 /** The stand-in with the demo's default ports (tests/stack: viewer 3000, stand-in 8080). */

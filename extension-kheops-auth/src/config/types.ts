@@ -29,7 +29,18 @@ export interface TrustedIssuer {
    * the provider's own session (its sign-in cookie) is left as it is.
    */
   postLogoutRedirectUri?: string | undefined;
+  /**
+   * Who decides whether this session may store reports (STOW). 'server-decides' (the default): the
+   * save is tried and the DICOMweb server answers; a refusal (403) keeps the report waiting and
+   * downloadable. `{ scope }`: saving is allowed only when the granted scopes include that one, and
+   * a session without it is told why before any request. Keycloak tokens carry no read/write scopes
+   * (KHEOPS decides per album), so only a provider that grants them can use `{ scope }`.
+   */
+  savePermission: SavePermission;
 }
+
+export type SavePermission = 'server-decides' | { scope: string };
+export const DEFAULT_SAVE_PERMISSION: SavePermission = 'server-decides';
 
 export type LaunchKind = 'oidc' | 'viewer-link' | 'report-provider';
 export const LAUNCH_KINDS: readonly LaunchKind[] = ['oidc', 'viewer-link', 'report-provider'];

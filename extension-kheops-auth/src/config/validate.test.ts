@@ -10,7 +10,7 @@ describe('validateConfig', () => {
     expect(result).toEqual({
       ok: true,
       config: {
-        issuers: [{ ...issuer, dicomWebRoot: 'https://kheops.example.org/api', scope: DEFAULT_SCOPE, displayName: 'KHEOPS', launches: ['oidc'] }],
+        issuers: [{ ...issuer, dicomWebRoot: 'https://kheops.example.org/api', scope: DEFAULT_SCOPE, displayName: 'KHEOPS', launches: ['oidc'], savePermission: 'server-decides' }],
         routes: { login: '/kheops/login', callback: '/kheops/callback', popupCallback: '/kheops/popup-callback' },
         allowedTargetPaths: ['/kheops'],
         defaultTarget: '/kheops',

@@ -8,7 +8,9 @@ import {
   DEFAULT_SCOPE,
   extensionRoutes,
   DEFAULT_LAUNCHES,
+  DEFAULT_SAVE_PERMISSION,
   LAUNCH_KINDS,
+  type SavePermission,
   type KheopsAuthConfig,
   type LaunchKind,
   type TrustedIssuer,
@@ -87,7 +89,8 @@ function validateIssuer(input: unknown, index: number, problems: ConfigProblem[]
   const launches = checkLaunches(input.launches, `${key}.launches`, problems);
   const upgradeThrough = input.upgradeThrough === undefined ? undefined : checkSecureUrl(input.upgradeThrough, `${key}.upgradeThrough`, problems);
   const postLogoutRedirectUri = input.postLogoutRedirectUri === undefined ? undefined : checkSecureUrl(input.postLogoutRedirectUri, `${key}.postLogoutRedirectUri`, problems);
-  if (problems.length > before || !issuer || !dicomWebRoot || !launches) {
+  const savePermission = checkSavePermission(input.savePermission, typeof scope === 'string' ? scope : '', `${key}.savePermission`, problems);
+  if (problems.length > before || !issuer || !dicomWebRoot || !launches || !savePermission) {
     return undefined;
   }
   return {
@@ -97,9 +100,40 @@ function validateIssuer(input: unknown, index: number, problems: ConfigProblem[]
     dicomWebRoot: dicomWebRoot.endsWith('/') ? dicomWebRoot.slice(0, -1) : dicomWebRoot,
     displayName: (input.displayName as string | undefined) ?? 'KHEOPS',
     launches,
+    savePermission,
     ...(upgradeThrough ? { upgradeThrough } : {}),
     ...(postLogoutRedirectUri ? { postLogoutRedirectUri } : {}),
   };
+}
+
+const SAVE_PERMISSION_FORMS = `"server-decides" or { scope: "write" }`;
+
+/**
+ * A scope rule names one scope the viewer asks for: one it never asks for is never granted, so
+ * saving would be refused for everybody without a word from the server.
+ */
+function checkSavePermission(value: unknown, askedScope: string, key: string, problems: ConfigProblem[]): SavePermission | undefined {
+  if (value === undefined) return DEFAULT_SAVE_PERMISSION;
+  if (value === 'server-decides') return value;
+  if (!isRecord(value)) {
+    problems.push({ key, message: `must be ${SAVE_PERMISSION_FORMS}, got ${JSON.stringify(value)}` });
+    return undefined;
+  }
+  const extra = Object.keys(value).filter(name => name !== 'scope');
+  if (extra.length > 0) {
+    problems.push({ key, message: `has unknown keys ${extra.map(name => `"${name}"`).join(', ')}; it must be ${SAVE_PERMISSION_FORMS}` });
+    return undefined;
+  }
+  const { scope } = value;
+  if (typeof scope !== 'string' || !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope)) {
+    problems.push({ key: `${key}.scope`, message: 'must be one scope name, such as "write" (no spaces or quotes)' });
+    return undefined;
+  }
+  if (askedScope && !askedScope.split(' ').includes(scope)) {
+    problems.push({ key: `${key}.scope`, message: `"${scope}" is not among the scopes asked for ("${askedScope}"), so it is never granted and nobody could save; add it to scope or use "server-decides"` });
+    return undefined;
+  }
+  return { scope };
 }
 
 function checkLaunches(value: unknown, key: string, problems: ConfigProblem[]): LaunchKind[] | undefined {

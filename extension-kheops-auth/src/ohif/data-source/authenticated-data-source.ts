@@ -1,7 +1,8 @@
 import { OHIF_DICOMWEB_NAMESPACE, type ExtensionManager } from '../api';
 import { describeDataset, serializeDataset, type PendingSaveStore } from '../../session/pending-saves';
 import { withLiveAuthorization } from './live-authorization';
-import { callWithRecovery, type RecoveringSession } from './request-retry';
+import { callWithRecovery, isForbidden, type RecoveringSession } from './request-retry';
+import { refusedSaveMessage } from '../../session/store-permission';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
@@ -11,9 +12,22 @@ export interface AuthenticatedSession extends RecoveringSession {
   /** The signed-in person (`sub`), to file a report that waits for a sign-in under their name. */
   userId(): string | undefined;
   pendingSaves: PendingSaveStore;
+  /** The DICOMweb platform's name as people know it ("KHEOPS"), for the message of a refused save. */
+  platformName(): string;
+  /** Shows the page's person the report that the server refused to store, kept and downloadable. */
+  saveRefused(message: string): void;
 }
 
-/** Sends a report with a fresh token; while it waits for a new sign-in, a copy is kept outside the page. */
+/** The server refused the report itself (403): no sign-in can change that, so it stays kept. */
+export class SaveRefusedError extends Error {
+  readonly status = 403;
+}
+
+/**
+ * Sends a report with a fresh token; while it waits for a new sign-in, a copy is kept outside the
+ * page. A report the server refuses (403: this person may not add to this study) is kept the same
+ * way, so nothing is lost: the page offers it for download, and the error OHIF shows says why.
+ */
 function storeWithRecovery(session: AuthenticatedSession, call: () => Promise<unknown>, dataset: unknown): Promise<unknown> {
   const identity = describeDataset(dataset);
   const user = session.userId();
@@ -26,10 +40,27 @@ function storeWithRecovery(session: AuthenticatedSession, call: () => Promise<un
     .ensureFresh()
     .catch(() => undefined)
     .then(() => callWithRecovery(call, session, hold))
-    .then(async result => {
-      if (id) await session.pendingSaves.remove(id).catch(() => undefined);
-      return result;
-    });
+    .then(
+      async result => {
+        if (id) await session.pendingSaves.remove(id).catch(() => undefined);
+        return result;
+      },
+      async (error: unknown) => {
+        if (!isForbidden(error) || !hold) throw error;
+        const platform = session.platformName();
+        const kept = await hold().then(
+          () => true,
+          (holdError: unknown) => {
+            console.warn('[kheops-auth] could not keep the refused report in this browser', holdError);
+            return false;
+          },
+        );
+        if (!kept) throw new SaveRefusedError(`${platform} refused to store this report (403): your account may not add to this study or album, and this browser could not keep a copy.`);
+        const message = refusedSaveMessage(platform);
+        session.saveRefused(message);
+        throw new SaveRefusedError(message);
+      },
+    );
 }
 
 /** The data source calls that go to the server with the bearer token and can be refused with 401. */

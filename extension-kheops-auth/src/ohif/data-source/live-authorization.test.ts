@@ -104,6 +104,8 @@ const session: AuthenticatedSession = {
   ensureFresh: () => Promise.resolve(),
   userId: () => 'alice',
   pendingSaves: new MemoryPendingSaveStore(),
+  platformName: () => 'KHEOPS',
+  saveRefused: () => undefined,
 };
 
 describe('bulk data through OHIF 3.13.2\'s DICOMweb data source', () => {

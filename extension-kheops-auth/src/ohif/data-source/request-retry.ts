@@ -11,6 +11,11 @@ export function isUnauthorized(error: unknown): boolean {
   return (error as { status?: unknown } | null)?.status === 401;
 }
 
+/** The server understood the token and refuses this request to this person (RFC 9110 §15.5.4). */
+export function isForbidden(error: unknown): boolean {
+  return (error as { status?: unknown } | null)?.status === 403;
+}
+
 /**
  * A call refused with 401 is renewed and retried once; if renewal is impossible or the retry is
  * refused again, it waits for the person to sign in again and is sent once more. Nothing is

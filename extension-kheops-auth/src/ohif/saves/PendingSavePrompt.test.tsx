@@ -31,3 +31,11 @@ test('a failed download says so and keeps the report', async () => {
   expect((await screen.findByRole('alert')).textContent).toBe('The download failed (the download module could not be loaded). The report is still kept; try again.');
   expect(downloadButton().disabled).toBe(false);
 });
+
+test('a report the server refused is shown with the reason instead of "the session had ended", still downloadable', () => {
+  const reason = 'KHEOPS refused to store this report (403): your account may not add to this study or album.';
+  render(<PendingSavePrompt count={1} savedAt="15/01/2025, 10:00" reason={reason} send={jest.fn()} discard={jest.fn()} download={jest.fn()} />);
+  expect(screen.getByRole('alert').textContent).toBe(reason);
+  expect(screen.queryByText(/the session had ended/)).toBeNull();
+  expect(downloadButton().disabled).toBe(false);
+});

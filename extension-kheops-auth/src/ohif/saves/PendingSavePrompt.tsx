@@ -3,6 +3,8 @@ import React from 'react';
 export interface PendingSavePromptProps {
   count: number;
   savedAt: string;
+  /** Why the reports wait, when it is not a session that had ended (the server refused them). */
+  reason?: string;
   send(): Promise<void>;
   discard(): Promise<void>;
   /** Saves the reports as DICOM files on this computer; resolves with their names. */
@@ -15,7 +17,10 @@ type PromptState =
   | { phase: 'downloaded'; names: string[] }
   | { phase: 'failed'; action: 'send' | 'discard' | 'download'; message: string };
 
-/** Offers to finish a save that was waiting for a sign-in when its tab was closed. Hook-free on purpose. */
+/**
+ * Offers to finish a save that was waiting for a sign-in when its tab was closed, or that the server
+ * just refused. Hook-free on purpose.
+ */
 export class PendingSavePrompt extends React.Component<PendingSavePromptProps, PromptState> {
   override state: PromptState = { phase: 'idle' };
 
@@ -56,9 +61,15 @@ export class PendingSavePrompt extends React.Component<PendingSavePromptProps, P
     const button: React.CSSProperties = { padding: '0.5rem 1.2rem', borderRadius: '0.4rem', border: 'none', fontWeight: 600, cursor: 'pointer', marginRight: '0.75rem' };
     return (
       <div data-kheops-auth-pending-save="" style={{ lineHeight: 1.5, color: '#e6ecf5' }}>
-        <p style={{ margin: '0 0 1rem' }}>
-          {count === 1 ? 'A report' : `${count} reports`} you saved on {savedAt} did not reach KHEOPS: the session had ended. Send {count === 1 ? 'it' : 'them'} now?
-        </p>
+        {this.props.reason ? (
+          <p role="alert" data-kheops-auth-save-refused="" style={{ margin: '0 0 1rem' }}>
+            {this.props.reason}
+          </p>
+        ) : (
+          <p style={{ margin: '0 0 1rem' }}>
+            {count === 1 ? 'A report' : `${count} reports`} you saved on {savedAt} did not reach KHEOPS: the session had ended. Send {count === 1 ? 'it' : 'them'} now?
+          </p>
+        )}
         {this.notice()}
         <button type="button" data-kheops-auth-action="send-pending" disabled={busy} onClick={() => this.run('send', this.props.send)} style={{ ...button, background: '#5acce6', color: '#090c29' }}>
           {working === 'send' ? 'Sending…' : 'Send it now'}

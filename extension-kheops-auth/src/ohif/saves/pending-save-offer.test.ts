@@ -65,3 +65,10 @@ test('a waiting report can be downloaded as a DICOM file, and stays waiting', as
   expect(send).not.toHaveBeenCalled();
   expect(modal.hide).not.toHaveBeenCalled();
 });
+
+test('a report refused just now is offered with the reason', async () => {
+  const { store, shown, modal, notifications, send } = setup();
+  await store.put({ id: 'alice|1', user: 'alice', studyInstanceUID: '1.2', createdAt: 1, dataset: serializeDataset({ SOPInstanceUID: '1' }) });
+  await offerPendingSaves({ store, user: 'alice', studyInstanceUID: '1.2', modal, notifications, send, reason: 'KHEOPS refused to store this report (403).' });
+  expect(shown[0]?.contentProps?.reason).toBe('KHEOPS refused to store this report (403).');
+});

@@ -11,6 +11,8 @@ export interface PendingSaveOffer {
   notifications: NotificationService;
   /** Sends one dataset through the active data source (with its renewal and sign-in recovery). */
   send(dataset: unknown): Promise<void>;
+  /** Why the reports wait, when the server refused them just now; by default, a session that had ended. */
+  reason?: string;
   /** Where "Download as .dcm" puts the files; the browser's downloads by default. */
   saveFile?: SaveFile;
 }
@@ -25,6 +27,7 @@ export async function offerPendingSaves(offer: PendingSaveOffer): Promise<void> 
     content: PendingSavePrompt,
     contentProps: {
       count: saves.length,
+      ...(offer.reason ? { reason: offer.reason } : {}),
       savedAt: new Date(oldest).toLocaleString(),
       send: async () => {
         for (const save of saves) {

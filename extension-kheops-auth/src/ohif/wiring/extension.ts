@@ -88,6 +88,8 @@ async function preRegistration(args: PreRegistrationArgs): Promise<void> {
     ensureFresh: () => session.freshAuthorizationHeader().then(() => undefined),
     userId: () => session.signedInUser()?.subject,
     pendingSaves: browserPendingSaveStore(),
+    platformName: () => session.signedInUser()?.issuer.displayName ?? 'KHEOPS',
+    saveRefused: message => runtime.onSaveRefused?.(message),
   };
   const outcome = legacyLaunch ? await completeLegacyLaunch(legacyLaunch, config, session, browser) : undefined;
   if (outcome?.kind === 'refused') runtime.refusal = outcome.refusal;
@@ -114,8 +116,15 @@ function currentStorePermission(): StorePermission {
   return setup.ready ? storePermission(setup.session.signedInUser()) : { allowed: false, reason: setup.problem.message };
 }
 
-/** Offers the reports of this study that were still waiting for a sign-in when their tab was closed. */
-function offerWaitingReports(services: { uiModalService: ModalService; uiNotificationService: NotificationService }, extensionManager: Pick<ExtensionManager, 'getActiveDataSource'>): void {
+/**
+ * Offers the reports of this study that are waiting: left by a tab closed while it waited for a
+ * sign-in, or, with `reason`, just refused by the server.
+ */
+function offerWaitingReports(
+  services: { uiModalService: ModalService; uiNotificationService: NotificationService },
+  extensionManager: Pick<ExtensionManager, 'getActiveDataSource'>,
+  reason?: string,
+): void {
   const { authenticatedSession } = runtime;
   const user = authenticatedSession?.userId();
   const studyInstanceUID = new URLSearchParams(window.location.search).get('StudyInstanceUIDs')?.split(',')[0];
@@ -126,6 +135,7 @@ function offerWaitingReports(services: { uiModalService: ModalService; uiNotific
     studyInstanceUID,
     modal: services.uiModalService,
     notifications: services.uiNotificationService,
+    ...(reason ? { reason } : {}),
     send: async dataset => {
       const [dataSource] = extensionManager.getActiveDataSource();
       if (!dataSource) throw new Error('no data source is active');
@@ -156,6 +166,10 @@ function onModeEnter({
   const { services } = servicesManager;
   if (services.measurementService) runtime.undoOnModeExit.push(guardUnsavedWork(services.measurementService, commandsManager, window));
   offerWaitingReports(services, extensionManager);
+  runtime.onSaveRefused = message => offerWaitingReports(services, extensionManager, message);
+  runtime.undoOnModeExit.push(() => {
+    runtime.onSaveRefused = undefined;
+  });
   if (!guardStoreCommand(commandsManager, currentStorePermission)) {
     console.warn('[kheops-auth] OHIF has no createStoreFunction command; saving is not checked against the granted scopes.');
   }
