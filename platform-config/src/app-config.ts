@@ -31,6 +31,11 @@ export interface ViewerAppConfigOptions {
   kheops: KheopsInstance[];
   /** Name of the OHIF data source (and the `/kheops/<name>` route); default "kheops". */
   dataSourceName?: string;
+  /**
+   * Further data sources, one per other KHEOPS whose DICOMweb root differs from the first's; each is
+   * opened at `/kheops/<name>` (its `target_link_uri`), and must be one of `kheops`.
+   */
+  moreDataSources?: Array<{ name: string; instance: KheopsInstance }>;
 }
 
 /**
@@ -84,7 +89,7 @@ export function viewerAppConfig(options: ViewerAppConfigOptions): Record<string,
     strictZSpacingForVolumeViewport: true,
     investigationalUseDialog: { option: 'never' },
     defaultDataSourceName: name,
-    dataSources: [kheopsDataSource(name, first)],
+    dataSources: [kheopsDataSource(name, first), ...(options.moreDataSources ?? []).map(extra => kheopsDataSource(extra.name, extra.instance))],
     kheopsAuth: {
       issuers: options.kheops.map(instance => ({
         issuer: instance.issuer,

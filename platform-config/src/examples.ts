@@ -22,11 +22,18 @@ export interface StandinEndpoints {
 
 /**
  * The viewer's app configuration for a stand-in; the demo stack and the example file both use it.
- * `moreIssuers` are other providers the viewer trusts too (the test stack's Glewlwyd).
+ * `moreIssuers` are other providers the viewer trusts too (the test stack's Glewlwyd and its
+ * Keycloak-backed KHEOPS); `moreDataSources` are the DICOMweb roots of those with a server of their own.
  */
-export function standinAppConfig(viewerOrigin: string, standin: StandinEndpoints, moreIssuers: KheopsInstance[] = []): Record<string, unknown> {
+export function standinAppConfig(
+  viewerOrigin: string,
+  standin: StandinEndpoints,
+  moreIssuers: KheopsInstance[] = [],
+  moreDataSources: Array<{ name: string; instance: KheopsInstance }> = [],
+): Record<string, unknown> {
   return viewerAppConfig({
     modulesBaseUrl: `${viewerOrigin}/modules`,
+    moreDataSources,
     kheops: [
       {
         issuer: standin.issuer,

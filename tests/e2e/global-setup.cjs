@@ -24,6 +24,8 @@ module.exports = async function globalSetup() {
     RELEASED_PORT: process.env.TEST_RELEASED_PORT || '8190',
     REALM_PORT: process.env.TEST_REALM_PORT || '8191',
     GLEWLWYD_PORT: process.env.TEST_GLEWLWYD_PORT || '4180',
+    // The Keycloak-backed KHEOPS (tests/stack/keycloak-standin.ts).
+    KEYCLOAK_PORT: process.env.TEST_KEYCLOAK_PORT || '8185',
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'tests/stack/main.ts'], {
     cwd: root,

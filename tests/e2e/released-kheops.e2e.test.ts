@@ -19,7 +19,7 @@ import {
   signInToKheops,
   viewerLinkFor,
 } from './support/released';
-import { fetchFirstInstance, readSr, srSeriesInOrthanc } from './support/sr';
+import { newSrReport, readSr, srSeriesInOrthanc } from './support/sr';
 import { revokeUser } from './support/standin-controls';
 import { stackInfo } from './support/stack-info';
 import { searchThroughOhif, waitForRenderedFirstViewport } from './support/viewer';
@@ -41,16 +41,8 @@ async function scroll(page: Page, times: number): Promise<void> {
 }
 
 /** A new SR series of the study in Orthanc, read back: the report reached KHEOPS. */
-async function newReport(studyInstanceUID: string, before: string[]): Promise<ReturnType<typeof readSr>> {
-  const added = await until(
-    'the new SR series in Orthanc',
-    async () => {
-      const fresh = (await srSeriesInOrthanc(stack, studyInstanceUID)).filter(uid => !before.includes(uid));
-      return fresh.length === 1 ? fresh[0] : undefined;
-    },
-    90_000,
-  );
-  return readSr(await fetchFirstInstance(stack, studyInstanceUID, added));
+function newReport(studyInstanceUID: string, before: string[]): Promise<ReturnType<typeof readSr>> {
+  return newSrReport(stack, studyInstanceUID, before);
 }
 
 test('a viewer link from released KHEOPS becomes a renewable session', async () => {

@@ -1,6 +1,6 @@
 /**
- * Starts the whole demo (Orthanc with sample data, the KHEOPS stand-in, Glewlwyd, the OHIF viewer) and keeps
- * it running until Ctrl-C. With STACK_MODE=test it prints one machine-readable ready line instead,
+ * Starts the whole demo (Orthanc with sample data, the KHEOPS stand-in, a KHEOPS behind a Keycloak-profile
+ * stand-in, Glewlwyd, the OHIF viewer) and keeps it running until Ctrl-C. With STACK_MODE=test it prints one machine-readable ready line instead,
  * for the end-to-end test harness.
  */
 import os from 'node:os';
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     standinPort: portFromEnv('STANDIN_PORT', 8080),
     orthancPort: portFromEnv('ORTHANC_PORT', 8042),
     glewlwydPort: portFromEnv('GLEWLWYD_PORT', 4593),
+    keycloakPort: portFromEnv('KEYCLOAK_PORT', 8085),
     workDir,
     ...(ttl ? { accessTokenTtl: ttl, glewlwydAccessTokenTtl: ttl } : {}),
     testControls: testMode || process.env.STANDIN_TEST_CONTROLS === '1',
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    console.log(`[stack] ${signal}: stopping the viewer, the stand-in, Glewlwyd and Orthanc...`);
+    console.log(`[stack] ${signal}: stopping the viewer, the stand-ins, Glewlwyd and Orthanc...`);
     await stack.stop();
     process.exit(0);
   };
@@ -69,6 +70,7 @@ KHEOPS-OHIF demo is running.
   DICOMweb root (gateway):          ${stack.dicomWebRoot}
   Orthanc (loopback only):          ${stack.orthancUrl}
   Second OpenID provider (Glewlwyd): ${stack.glewlwyd?.issuer ?? '(not running)'}
+  KHEOPS behind Keycloak (study page): ${stack.keycloak ? `${stack.keycloak.studyPageUrl} (realm ${stack.keycloak.issuer})` : '(not running)'}
 
 Click a series thumbnail on the study page, sign in as alice (password alice) or bob (password bob),
 and the viewer opens that series. Press Ctrl-C to stop everything.

@@ -13,6 +13,7 @@ import { startOrthanc, type RunningOrthanc } from './orthanc';
 import { devBuildStamp } from './live-reload';
 import { DEFAULT_LOGIN_PAGE_DIR, startViewerHost, type ViewerHost } from './viewer-host';
 import { startReleasedProfile, type RunningReleasedProfile } from './released-stack';
+import { KEYCLOAK_DATA_SOURCE, keycloakInstance, startKeycloakStandin, type KeycloakEndpoints } from './keycloak-standin';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -24,6 +25,8 @@ export interface StackOptions {
   glewlwydPort?: number | undefined;
   /** Lifetime of Glewlwyd's access tokens in seconds (default 300). */
   glewlwydAccessTokenTtl?: number | undefined;
+  /** Also run a KHEOPS whose users sign in at a Keycloak realm (the stand-in's Keycloak profile) on this port. */
+  keycloakPort?: number | undefined;
   /** Orthanc's storage, logs and the request log go here. */
   workDir: string;
   accessTokenTtl?: number;
@@ -51,6 +54,8 @@ export interface RunningStack {
   released?: RunningReleasedProfile;
   /** Set when the stack runs Glewlwyd; its tokens open the same DICOMweb root. */
   glewlwyd?: GlewlwydEndpoints;
+  /** Set when the stack runs the Keycloak-backed KHEOPS; its own gateway reads the same Orthanc. */
+  keycloak?: KeycloakEndpoints;
   stop(): Promise<void>;
 }
 
@@ -126,10 +131,32 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     });
     stops.push(() => standin.close());
 
+    let keycloak: KeycloakEndpoints | undefined;
+    if (options.keycloakPort) {
+      log(`starting the Keycloak-backed KHEOPS stand-in on 127.0.0.1:${options.keycloakPort}`);
+      const started = await startKeycloakStandin({
+        port: options.keycloakPort,
+        orthancUrl: orthanc.url,
+        viewerOrigin,
+        accessTokenTtl: options.accessTokenTtl,
+        testControls: options.testControls ?? false,
+        logFile: path.join(options.workDir, 'keycloak-gateway-requests.jsonl'),
+      });
+      stops.push(() => started.standin.close());
+      keycloak = started.endpoints;
+      log(`the Keycloak realm is the OpenID provider ${keycloak.issuer}`);
+    }
+
     log(`starting the viewer on ${viewerOrigin}`);
     const sameOrigin = options.viewer?.sameOriginDicomWeb ?? false;
     const endpoints = sameOrigin ? { ...standin, dicomWebRoot: `${viewerOrigin}/api` } : standin;
-    const config = standinAppConfig(viewerOrigin, endpoints, glewlwyd ? [glewlwydInstance(glewlwyd, endpoints.dicomWebRoot)] : []);
+    const keycloakEntry = keycloak ? keycloakInstance(keycloak) : undefined;
+    const config = standinAppConfig(
+      viewerOrigin,
+      endpoints,
+      [...(glewlwyd ? [glewlwydInstance(glewlwyd, endpoints.dicomWebRoot)] : []), ...(keycloakEntry ? [keycloakEntry] : [])],
+      keycloakEntry ? [{ name: KEYCLOAK_DATA_SOURCE, instance: keycloakEntry }] : [],
+    );
     const viewer: ViewerHost = await startViewerHost({
       port: options.viewerPort,
       distDir: ohifDistDir(),
@@ -143,7 +170,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       // The inline scripts' hashes are read from this OHIF release's index.html, as a deployer would.
       headers: viewerSecurityHeaders({
         viewerOrigin,
-        connectSrc: [standin.issuer, standin.dicomWebRoot, ...(glewlwyd ? [glewlwyd.url] : [])],
+        connectSrc: [standin.issuer, standin.dicomWebRoot, ...(glewlwyd ? [glewlwyd.url] : []), ...(keycloak ? [keycloak.url] : [])],
         inlineScriptHashes: inlineScriptHashes(readFileSync(path.join(ohifDistDir(), 'index.html'), 'utf8')),
       }),
     });
@@ -175,6 +202,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       orthancUrl: orthanc.url,
       studyPageUrl: `${standin.url}/`,
       sampleData,
+      ...(keycloak ? { keycloak } : {}),
       ...(glewlwyd ? { glewlwyd: { url: glewlwyd.url, issuer: glewlwyd.issuer, clientId: glewlwyd.clientId, scope: glewlwyd.scope, tokenEndpoint: glewlwyd.tokenEndpoint } } : {}),
       stop: stopAll,
     };

@@ -35,7 +35,7 @@ export async function openClinicianPage(browser: Browser): Promise<Launched> {
 
 /**
  * What a clinician does: on the KHEOPS study page, click a series thumbnail, sign in at the provider,
- * and land in the viewer on `/kheops`. Returns once the viewer's URL is reached.
+ * and land in the viewer on the page the launch names (`/kheops`). Returns once the viewer's URL is reached.
  */
 export async function launchFromStudyPage(
   page: Page,
@@ -45,14 +45,18 @@ export async function launchFromStudyPage(
   studyPageQuery = '',
 ): Promise<URL> {
   await page.goto(`${stack.studyPageUrl}?user=${user.name}${studyPageQuery}`);
-  await page.locator(`a.series-thumbnail[data-series-uid="${seriesInstanceUID}"]`).click();
+  const thumbnail = page.locator(`a.series-thumbnail[data-series-uid="${seriesInstanceUID}"]`);
+  // The viewer page the launch names (/kheops, or /kheops/<data source> for another KHEOPS).
+  const launch = new URL((await thumbnail.getAttribute('href')) ?? '', page.url());
+  const viewerPath = new URL(launch.searchParams.get('target_link_uri') ?? '/kheops', stack.viewerOrigin).pathname;
+  await thumbnail.click();
   await page.waitForSelector('#password', { timeout: 60_000 });
   if (new URL(page.url()).origin !== new URL(stack.issuer).origin) {
     throw new Error(`the sign-in form is not at the provider: ${page.url()}`);
   }
   await page.fill('#password', user.password);
   await page.click('#login');
-  await page.waitForURL(url => url.origin === stack.viewerOrigin && url.pathname === '/kheops', { timeout: 60_000 });
+  await page.waitForURL(url => url.origin === stack.viewerOrigin && url.pathname === viewerPath, { timeout: 60_000 });
   return new URL(page.url());
 }
 

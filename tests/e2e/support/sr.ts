@@ -1,5 +1,6 @@
 import dcmjs from 'dcmjs';
 import type { StackInfo } from './stack-info';
+import { until } from './measurements';
 
 type Item = Record<string, unknown>;
 
@@ -66,4 +67,17 @@ export async function fetchFirstInstance(stack: StackInfo, studyInstanceUID: str
   const file = await (await fetch(`${stack.orthancUrl}/instances/${found.ID}/file`)).arrayBuffer();
   const dicomDict = dcmjs.data.DicomMessage.readFile(file);
   return dcmjs.data.DicomMetaDictionary.naturalizeDataset(dicomDict.dict) as Item;
+}
+
+/** The one SR series of the study that is not in `before`, read back from Orthanc: the report was stored. */
+export async function newSrReport(stack: StackInfo, studyInstanceUID: string, before: string[]): Promise<ReturnType<typeof readSr>> {
+  const added = await until(
+    'the new SR series in Orthanc',
+    async () => {
+      const fresh = (await srSeriesInOrthanc(stack, studyInstanceUID)).filter(uid => !before.includes(uid));
+      return fresh.length === 1 ? fresh[0] : undefined;
+    },
+    90_000,
+  );
+  return readSr(await fetchFirstInstance(stack, studyInstanceUID, added));
 }
