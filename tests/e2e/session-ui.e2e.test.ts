@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs';
-import dcmjs from 'dcmjs';
 import { artifactPath, useBrowser } from './support/browser';
-import { exactArrayBuffer } from '../fixtures/dicom-file';
 import { clearGatewayLog, gatewayLog } from './support/gateway-log';
 import { clickedCtSeries, launchFromStudyPage, openClinicianPage, openStudyAtFirstImage, waitForFirstViewportSeries } from './support/launch';
 import { drawTrackedLength, saveReport, until } from './support/measurements';
-import { readSr } from './support/sr';
+import { readDicomFile, readSr } from './support/sr';
 import { revokeUser, setTokenLifetimes } from './support/standin-controls';
 import { sharedSessionExpiry, sharedSessionKeys, signOutEveryTab } from './support/shared-sessions';
 import { stackInfo } from './support/stack-info';
@@ -44,11 +41,7 @@ test('signed-in user is shown and the waiting report can be downloaded', async (
     await again.locator('[data-kheops-auth-pending-save]').waitFor({ timeout: 90_000 });
     const [download] = await Promise.all([again.waitForEvent('download', { timeout: 60_000 }), again.locator('[data-kheops-auth-action="download-pending"]').click()]);
     expect(download.suggestedFilename()).toMatch(/^Report_to_download_\d+_[\d.]+\.dcm$/);
-    const file = await download.path();
-    const bytes = exactArrayBuffer(readFileSync(file));
-    const part10 = dcmjs.data.DicomMessage.readFile(bytes);
-    const meta = dcmjs.data.DicomMetaDictionary.naturalizeDataset(part10.meta);
-    const report = dcmjs.data.DicomMetaDictionary.naturalizeDataset(part10.dict);
+    const { meta, dataset: report } = readDicomFile(await download.path());
     expect(report.Modality).toBe('SR');
     expect(report.StudyInstanceUID).toBe(study.studyInstanceUID);
     expect(report.SeriesDescription).toBe(reportName);

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import dcmjs from 'dcmjs';
+import { exactArrayBuffer } from '../../fixtures/dicom-file';
 import type { StackInfo } from './stack-info';
 import { until } from './measurements';
 
@@ -80,4 +82,13 @@ export async function newSrReport(stack: StackInfo, studyInstanceUID: string, be
     90_000,
   );
   return readSr(await fetchFirstInstance(stack, studyInstanceUID, added));
+}
+
+/** A DICOM file the viewer handed to the browser's downloads: its file meta and dataset, naturalised. */
+export function readDicomFile(file: string): { meta: Item; dataset: Item } {
+  const part10 = dcmjs.data.DicomMessage.readFile(exactArrayBuffer(readFileSync(file)));
+  return {
+    meta: dcmjs.data.DicomMetaDictionary.naturalizeDataset(part10.meta) as Item,
+    dataset: dcmjs.data.DicomMetaDictionary.naturalizeDataset(part10.dict) as Item,
+  };
 }

@@ -21,3 +21,8 @@ export function revokeUser(stack: StackInfo, user: string): Promise<void> {
 export function failParts(stack: StackInfo, parts: { provider?: boolean; gateway?: boolean }): Promise<void> {
   return post(stack, 'fail', parts);
 }
+
+/** KHEOPS's decision for this user's saves from now on: read-only users' STOWs are refused with 403. */
+export function setReadOnly(stack: StackInfo, user: string, readOnly: boolean): Promise<void> {
+  return post(stack, 'read-only', { user, readOnly });
+}
