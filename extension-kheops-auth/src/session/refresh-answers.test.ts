@@ -11,6 +11,9 @@ import { answerAsProvider, empty, idToken, json, nowSeconds, type Answer } from 
 import { IssuerClient } from './issuer-client';
 import { isRefreshRefused } from './refresh-refusal';
 import { checkTokens } from './token-checks';
+import { storePermission } from './store-permission';
+import { REFRESH_TOKEN_SESSION } from './session-kind';
+import type { SavePermission } from '../config/types';
 
 const config = testConfig();
 const issuer = config.issuers[0]!;
@@ -117,5 +120,29 @@ describe('renewed tokens in the shapes real providers send', () => {
     );
     expect(error).toBeDefined();
     expect(isRefreshRefused(error)).toBe(true);
+  });
+});
+
+describe('who may save after a Keycloak renewal (its scope names no read or write)', () => {
+  const keycloakRenewal: Answer = () =>
+    json({ access_token: 'at-renewed', token_type: 'Bearer', expires_in: 300, refresh_token: 'rt-renewed', scope: 'openid profile email', 'not-before-policy': 0, session_state: 's-1' });
+
+  it.each<[SavePermission, boolean]>([
+    ['server-decides', true],
+    [{ scope: 'write' }, false],
+  ])('with savePermission %p the save is tried: %p', async (savePermission, tried) => {
+    const { user, error } = await refreshWith(keycloakRenewal);
+    expect(error).toBeUndefined();
+    expect(user?.scopes).toEqual(['openid', 'profile', 'email']);
+    const permission = storePermission({
+      subject: user!.profile.sub,
+      name: 'Alice Martin',
+      issuer: { ...issuer, savePermission },
+      expiresAt: user!.expires_at,
+      scopes: user!.scopes,
+      receivedAt: 0,
+      kind: REFRESH_TOKEN_SESSION,
+    });
+    expect(permission.allowed).toBe(tried);
   });
 });
