@@ -33,8 +33,8 @@ function expectedHeaders(): Record<string, string> {
   const indexHtml = readFileSync(path.join(REPO_ROOT, '.cache', 'ohif-app', version, 'dist', 'index.html'), 'utf8');
   return viewerSecurityHeaders({
     viewerOrigin: stack.viewerOrigin,
-    // The stack's second provider (Glewlwyd) is a sign-in origin too.
-    connectSrc: [stack.issuer, stack.dicomWebRoot, ...(stack.glewlwyd ? [stack.glewlwyd.url] : [])],
+    // The stack's other providers (Glewlwyd, the Keycloak-backed KHEOPS with its gateway) are sign-in origins too.
+    connectSrc: [stack.issuer, stack.dicomWebRoot, ...(stack.glewlwyd ? [stack.glewlwyd.url] : []), ...(stack.keycloak ? [stack.keycloak.url] : [])],
     inlineScriptHashes: inlineScriptHashes(indexHtml),
   });
 }
