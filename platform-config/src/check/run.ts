@@ -1,6 +1,7 @@
 import { loadAppConfig } from './load-app-config';
 import { checkDicomWeb, checkIssuer } from './network-checks';
 import { fail, pass, type CheckResult } from './result';
+import { savePermissionOf } from './save-permission';
 import { checkAppConfig } from './static-checks';
 import { viewerOriginFromConfig } from './viewer-origin';
 
@@ -32,10 +33,12 @@ export async function runDeploymentCheck(options: DeploymentCheckOptions): Promi
     results.push(pass('viewer origin', `${viewerOrigin} (${source})`));
   }
   const networkOptions = { viewerOrigin, timeoutMs: options.timeoutMs ?? 10_000 };
+  const rawIssuers = (loaded.config.kheopsAuth as { issuers?: unknown[] } | undefined)?.issuers ?? [];
   // Issuers may share a DICOMweb root (several providers in front of one KHEOPS): check each root once.
   const roots = new Set<string>();
-  for (const issuer of config.issuers) {
-    results.push(...(await checkIssuer(issuer, networkOptions)));
+  for (const [index, issuer] of config.issuers.entries()) {
+    const savePermission = savePermissionOf(issuer, rawIssuers[index]);
+    results.push(...(await checkIssuer(issuer, networkOptions, { routes: config.routes, index, savePermission })));
     if (!roots.has(issuer.dicomWebRoot)) {
       roots.add(issuer.dicomWebRoot);
       results.push(...(await checkDicomWeb(issuer.dicomWebRoot, networkOptions)));
