@@ -4,7 +4,7 @@
 // wants a token.
 import type { KheopsAuthRoutes, TrustedIssuer } from '../../../extension-kheops-auth/src/config/types';
 import { allowedHeaders, allowsOrigin, networkErrorText, request } from './http';
-import { probeAuthorization, probeRefresh, probeRevocation, type AuthorizationAnswer, type JsonAnswer, type Probe } from './provider-probes';
+import { probeAuthorization, probeRefresh, probeRenewal, probeRevocation, type AuthorizationAnswer, type JsonAnswer, type Probe, type RenewalAnswer } from './provider-probes';
 import { fail, pass, skipped, warn, type CheckResult } from './result';
 import { checkSavePermissionAtProvider, type SavePermission } from './save-permission';
 
@@ -12,6 +12,8 @@ export interface NetworkCheckOptions {
   /** Origin the browser runs the viewer on; CORS checks fail with a hint when it is unknown. */
   viewerOrigin: string | undefined;
   timeoutMs: number;
+  /** A refresh token of one issuer, to renew once (`--renew-with`, from CHECK_CONFIG_REFRESH_TOKEN). */
+  renewal?: { issuer: string; refreshToken: string } | undefined;
 }
 
 interface Discovery {
@@ -86,7 +88,9 @@ export async function checkIssuer(issuer: TrustedIssuer, options: NetworkCheckOp
 
   const tokenEndpoint = typeof discovery.token_endpoint === 'string' ? discovery.token_endpoint : undefined;
   const refresh = tokenEndpoint ? await probeRefresh(tokenEndpoint, issuer.clientId, options.viewerOrigin, options.timeoutMs) : undefined;
-  results.push(refreshTokensResult(discovery, refresh, issuer.clientId, quirks));
+  const given = options.renewal?.issuer === issuer.issuer ? options.renewal.refreshToken : undefined;
+  const renewal = tokenEndpoint && given ? await probeRenewal(tokenEndpoint, issuer.clientId, given, options.timeoutMs) : undefined;
+  results.push(renewal ? renewalResult(discovery, renewal, quirks) : refreshTokensResult(discovery, refresh, issuer.clientId, quirks));
   results.push(await checkTokenEndpointCors(tokenEndpoint, refresh, options, quirks));
   results.push(await checkRevocation(discovery, issuer, options, quirks));
   const save = checkSavePermissionAtProvider(issuer, context.index, context.savePermission, discovery.scopes_supported);
@@ -144,7 +148,9 @@ async function checkAuthorizationRequests(
   }
 
   const nonceError = errors.find(answer => /nonce/i.test(errorText(answer)));
-  if (nonceError) {
+  if (refused.length === answers.length) {
+    results.push(skipped('nonce', 'the provider refused the authorization request before reading it (see redirect URIs)'));
+  } else if (nonceError) {
     results.push(
       fail(
         'nonce',
@@ -222,7 +228,34 @@ function refreshTokensResult(discovery: Discovery, probe: Probe<JsonAnswer> | un
     name,
     `refresh_token is not listed in grant_types_supported, which some providers omit although they renew (Glewlwyd), and a made-up refresh token got ${answerText(
       probe,
-    )}, which does not tell whether the grant is offered; sign in once and watch for a renewal after the access token's lifetime`,
+    )}, which does not tell whether the grant is offered; to try a real renewal, pass --renew-with <issuer> and a refresh token in CHECK_CONFIG_REFRESH_TOKEN`,
+  );
+}
+
+/** A real renewal with the deployer's refresh token: what discovery and made-up tokens cannot show. */
+function renewalResult(discovery: Discovery, probe: Probe<RenewalAnswer>, quirks: Quirk[]): CheckResult {
+  const name = 'refresh tokens';
+  if (!probe.answered) return skipped(name, probe.reason);
+  const { answer } = probe;
+  if (!listIncludes(discovery.grant_types_supported, 'refresh_token')) {
+    quirks.push({ found: 'refresh_token grant not listed in grant_types_supported', handled: true, how: 'the viewer renews with any refresh token it is given' });
+  }
+  if (answer.renewed) {
+    if (answer.tokenType && answer.tokenType !== 'Bearer') {
+      quirks.push({ found: `token_type "${answer.tokenType}"`, handled: true, how: 'the viewer always sends "Authorization: Bearer"' });
+    }
+    if (!answer.idToken) quirks.push({ found: 'no id_token on refresh', handled: true, how: 'the signed-in person carries over from the sign-in' });
+    return pass(
+      name,
+      `probed ok with the refresh token given: renewed (${answer.newRefreshToken ? 'a new refresh token came back: the given one may now be spent' : 'no new refresh token'}); the new tokens were dropped unread`,
+    );
+  }
+  if (answer.error === 'unsupported_grant_type' || answer.error === 'unauthorized_client') {
+    return fail(name, `the refresh token given was refused with ${answer.error}: ${CANNOT_RENEW}`);
+  }
+  return skipped(
+    name,
+    `the refresh token given was refused (HTTP ${answer.status}${answer.error ? ` ${answer.error}` : ''}); it may have expired or been used already: sign in again and pass a fresh one`,
   );
 }
 

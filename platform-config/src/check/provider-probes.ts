@@ -135,3 +135,53 @@ export async function probeAuthorization(
   if (response.status >= 200 && response.status < 300) return { answered: true, answer: { ...base, outcome: 'accepted' } };
   return { answered: true, answer: { ...base, outcome: response.status >= 500 ? 'server-error' : 'refused' } };
 }
+
+/** What a real renewal answered: only its shape is kept, never a token. */
+export interface RenewalAnswer {
+  status: number;
+  error?: string;
+  renewed: boolean;
+  tokenType?: string;
+  idToken: boolean;
+  newRefreshToken: boolean;
+}
+
+/**
+ * One refresh grant with a refresh token the deployer handed over (environment, never the command
+ * line). The answer's tokens are dropped at once: with rotation the given token is spent, which the
+ * README says.
+ */
+export async function probeRenewal(tokenEndpoint: string, clientId: string, refreshToken: string, timeoutMs: number): Promise<Probe<RenewalAnswer>> {
+  let response: Response;
+  try {
+    response = await request(
+      tokenEndpoint,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId }).toString(),
+      },
+      timeoutMs,
+    );
+  } catch (error) {
+    return { answered: false, reason: `${tokenEndpoint} is unreachable (${networkErrorText(error)})` };
+  }
+  let body: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(await response.text());
+    if (typeof parsed === 'object' && parsed !== null) body = parsed as Record<string, unknown>;
+  } catch {
+    // An empty or non-JSON answer: the status says it all.
+  }
+  return {
+    answered: true,
+    answer: {
+      status: response.status,
+      ...(typeof body.error === 'string' ? { error: body.error } : {}),
+      renewed: response.ok && typeof body.access_token === 'string',
+      ...(typeof body.token_type === 'string' ? { tokenType: body.token_type } : {}),
+      idToken: typeof body.id_token === 'string',
+      newRefreshToken: typeof body.refresh_token === 'string',
+    },
+  };
+}
