@@ -262,3 +262,98 @@ describe('check-config against a real Glewlwyd', () => {
     ]);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Answers no provider in the stack gives, in the shapes real ones use: an authorization error sent
+// back to the redirect URI (with RFC 9207 iss, not advertised), and a revocation refused with an
+// empty 401 by a provider that offers no other way for a public client.
+
+interface FixtureProvider {
+  url: string;
+  close(): Promise<void>;
+}
+
+async function startFixtureProvider(authorizationError: { error: string; error_description: string }): Promise<FixtureProvider> {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', base);
+    const cors = { 'Access-Control-Allow-Origin': req.headers.origin ?? '*' };
+    if (url.pathname === '/.well-known/openid-configuration') {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(
+        JSON.stringify({
+          issuer: base,
+          authorization_endpoint: `${base}/authorize`,
+          token_endpoint: `${base}/token`,
+          revocation_endpoint: `${base}/revoke`,
+          jwks_uri: `${base}/jwks`,
+          response_types_supported: ['code'],
+          code_challenge_methods_supported: ['S256'],
+          grant_types_supported: ['authorization_code', 'refresh_token'],
+          token_endpoint_auth_methods_supported: ['none'],
+          authorization_response_iss_parameter_supported: false,
+        }),
+      );
+    } else if (url.pathname === '/authorize') {
+      const back = new URL(url.searchParams.get('redirect_uri') ?? '');
+      back.search = new URLSearchParams({ ...authorizationError, state: url.searchParams.get('state') ?? '', iss: base }).toString();
+      res.writeHead(302, { Location: back.toString() }).end();
+    } else if (url.pathname === '/token') {
+      res.writeHead(400, { 'Content-Type': 'application/json', ...cors }).end(JSON.stringify({ error: 'invalid_grant' }));
+    } else if (url.pathname === '/revoke') {
+      res.writeHead(401).end();
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url: base, close: () => new Promise(resolve => server.close(() => resolve())) };
+}
+
+describe('check-config against answers the stack does not give', () => {
+  let gateway: StandinProcess;
+  beforeAll(async () => {
+    gateway = await standin();
+  });
+
+  it("fails a provider that refuses the viewer's nonce, and names iss sent but not advertised", async () => {
+    const provider = await startFixtureProvider({ error: 'invalid_request', error_description: 'nonce must be at most 16 characters' });
+    try {
+      const result = await runCli([configFile('nonce.js', { issuer: provider.url, dicomWebRoot: `${gateway.url}/api` })]);
+
+      expect(lines(result.stdout, '✗')).toEqual(["✗ nonce: the provider refuses the viewer's nonce: invalid_request (nonce must be at most 16 characters); nobody can sign in"]);
+      expect(line(result.stdout, 'redirect URIs')).toBe(
+        `✓ redirect URIs: probed ok: the provider sends its answers to ${VIEWER_ORIGIN}/kheops/callback and ${VIEWER_ORIGIN}/kheops/popup-callback, so they are registered`,
+      );
+      expect(line(result.stdout, 'quirks')).toContain('RFC 9207 iss sent but not advertised (handled: the viewer checks iss whenever it is present)');
+      expect(result.code).toBe(1);
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it('fails an authorization request refused for another reason, naming the scope asked for', async () => {
+    const provider = await startFixtureProvider({ error: 'invalid_scope', error_description: 'offline_access is not allowed for this client' });
+    try {
+      const result = await runCli([configFile('scope.js', { issuer: provider.url, dicomWebRoot: `${gateway.url}/api` })]);
+
+      expect(lines(result.stdout, '✗')).toEqual([
+        '✗ authorization request: the provider answers the viewer\'s authorization request with invalid_scope (offline_access is not allowed for this client); nobody can sign in. Check kheopsAuth.issuers[0].scope ("openid profile offline_access read write") and the grant types and scopes the client may use',
+      ]);
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it('warns that sign-out will be refused when revocation by client_id is refused and no other way is offered', async () => {
+    const provider = await startFixtureProvider({ error: 'access_denied', error_description: 'unused' });
+    try {
+      const result = await runCli([configFile('revoke.js', { issuer: provider.url, dicomWebRoot: `${gateway.url}/api` })]);
+
+      expect(line(result.stdout, 'revocation')).toBe(
+        `! revocation: ${provider.url}/revoke refuses a revocation from the public client (client_id, no secret): HTTP 401, empty body: sign-out will be refused, so the refresh token stays valid until it expires; the viewer then clears every tab and says so. Let public clients revoke their own tokens with client_id`,
+      );
+    } finally {
+      await provider.close();
+    }
+  });
+});

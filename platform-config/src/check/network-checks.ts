@@ -166,7 +166,8 @@ async function checkAuthorizationRequests(
   } else {
     results.push(warn('nonce', "the viewer's authorization request carries no nonce: this provider took it, but one that requires a nonce (Glewlwyd) refuses every sign-in"));
   }
-  const otherError = errors.find(answer => answer !== nonceError);
+  // Both requests (tab and popup) may carry the same refusal: only one that is not about the nonce is another problem.
+  const otherError = errors.find(answer => !/nonce/i.test(errorText(answer)));
   if (otherError) {
     results.push(
       fail(
