@@ -186,9 +186,8 @@ describe('static checks that the extension does not make', () => {
   it('fails a savePermission scope that the configuration never asks for', () => {
     const config = deployedExample();
     config.kheopsAuth.issuers[0].savePermission = { scope: 'write' };
-    expect(failures(config)).toEqual([
-      'save permission: kheopsAuth.issuers[0].savePermission needs scope "write", but kheopsAuth.issuers[0].scope ("openid profile") does not ask for it, so it is never granted and saving is never offered; add it to scope or use "server-decides"',
-    ]);
+    // The extension's validator may make this check itself (then as a "configuration" line); either way, one line that names the key and the fix.
+    expect(failures(config)).toEqual([expect.stringMatching(/^(save permission|configuration): kheopsAuth\.issuers\[0\]\.savePermission.*never granted.*add it to scope or use "server-decides"$/)]);
     config.kheopsAuth.issuers[0].scope = 'openid profile write';
     expect(failures(config)).toEqual([]);
   });
@@ -196,9 +195,7 @@ describe('static checks that the extension does not make', () => {
   it('fails a savePermission that is neither "server-decides" nor { scope }', () => {
     const config = deployedExample();
     config.kheopsAuth.issuers[0].savePermission = 'write';
-    expect(failures(config)).toEqual([
-      'save permission: kheopsAuth.issuers[0].savePermission is "write"; it must be "server-decides" or { "scope": "<the scope that means write access>" }',
-    ]);
+    expect(failures(config)).toEqual([expect.stringMatching(/^(save permission|configuration): kheopsAuth\.issuers\[0\]\.savePermission(?=.*"server-decides")(?=.*"write")/)]);
   });
 });
 
