@@ -51,8 +51,9 @@ function line(stdout: string, name: string): string | undefined {
 
 function configFile(name: string, instance: { issuer: string; dicomWebRoot: string; scope?: string }, change: (config: Config) => void = () => undefined): string {
   const config = standinAppConfig(VIEWER_ORIGIN, { clientId: 'ohif-viewer', ...instance }) as Config;
-  // The stand-in's builder asks for the default scope; a real provider's entry names its own.
-  if (instance.scope) config.kheopsAuth.issuers[0].scope = instance.scope;
+  // The stand-in's builder asks for its own scopes; a real provider's entry names its own, and lets
+  // KHEOPS decide who saves (what docs/kheops-setup.md recommends for Keycloak) unless a test says otherwise.
+  if (instance.scope) Object.assign(config.kheopsAuth.issuers[0], { scope: instance.scope, savePermission: 'server-decides' });
   change(config);
   const file = path.join(workDir, name);
   writeFileSync(file, renderAppConfigScript(config));
