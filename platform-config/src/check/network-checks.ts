@@ -88,7 +88,8 @@ export async function checkIssuer(issuer: TrustedIssuer, options: NetworkCheckOp
 
   const tokenEndpoint = typeof discovery.token_endpoint === 'string' ? discovery.token_endpoint : undefined;
   const refresh = tokenEndpoint ? await probeRefresh(tokenEndpoint, issuer.clientId, options.viewerOrigin, options.timeoutMs) : undefined;
-  const given = options.renewal?.issuer === issuer.issuer ? options.renewal.refreshToken : undefined;
+  // The deployer's token goes only to the token endpoint of a discovery document that names its issuer.
+  const given = matches && options.renewal?.issuer === issuer.issuer ? options.renewal.refreshToken : undefined;
   const renewal = tokenEndpoint && given ? await probeRenewal(tokenEndpoint, issuer.clientId, given, options.timeoutMs) : undefined;
   results.push(renewal ? renewalResult(discovery, renewal, quirks) : refreshTokensResult(discovery, refresh, issuer.clientId, quirks));
   results.push(await checkTokenEndpointCors(tokenEndpoint, refresh, options, quirks));
