@@ -1,9 +1,10 @@
-// Deployment check: npm run check-config -- <app-config.js> [--viewer-origin <origin>] [--offline]
+// Deployment check: npm run check-config -- <app-config.js> [--viewer-origin <origin>] [--offline] [--renew-with <issuer>]
 // Validates kheopsAuth with the extension's own code, then asks each provider and DICOMweb root
-// what the viewer will need from them. Exit code 0 when every check passes, 1 otherwise, 2 on usage.
+// what the viewer will need from them. Exit code 0 when no check fails (warnings and checks that
+// could not be made do not), 1 otherwise, 2 on usage.
 import path from 'node:path';
 import { parseArguments, USAGE } from '../src/check/arguments';
-import { formatReport } from '../src/check/result';
+import { formatReport, type CheckResult } from '../src/check/result';
 import { runDeploymentCheck } from '../src/check/run';
 
 async function main(): Promise<number> {
@@ -19,11 +20,21 @@ async function main(): Promise<number> {
   }
   // npm runs scripts from the repository root; a relative path means the folder npm was started in.
   const file = path.resolve(process.env.INIT_CWD ?? process.cwd(), parsed.options.file);
-  const results = await runDeploymentCheck({ ...parsed.options, file });
+  // A token only from the environment: a command line shows in process lists and shell history.
+  const refreshToken = process.env.CHECK_CONFIG_REFRESH_TOKEN;
+  const results = await runDeploymentCheck({ ...parsed.options, file, ...(refreshToken ? { refreshToken } : {}) });
   console.log(formatReport(results));
-  const failed = results.filter(result => !result.ok).length;
-  console.log(failed === 0 ? 'All checks passed.' : `${failed} check${failed === 1 ? '' : 's'} failed.`);
-  return failed === 0 ? 0 : 1;
+  console.log(summary(results));
+  return results.some(result => !result.ok) ? 1 : 0;
+}
+
+function summary(results: CheckResult[]): string {
+  const count = (status: CheckResult['status']) => results.filter(result => result.status === status).length;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const notes = [count('warn') ? plural(count('warn'), 'warning') : '', count('skipped') ? `${count('skipped')} not checked` : ''].filter(Boolean).join(', ');
+  const failed = count('fail');
+  if (failed > 0) return `${plural(failed, 'check')} failed${notes ? ` (and ${notes})` : ''}.`;
+  return notes ? `No check failed (${notes}).` : 'All checks passed.';
 }
 
 main().then(

@@ -21,6 +21,12 @@ jest.setTimeout(60000);
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(REPO_ROOT, 'platform-config', 'bin', 'check-config.ts');
 const VIEWER_ORIGIN = 'http://localhost:3000';
+/** Every line a reachable provider and DICOMweb root get, in the order printed. */
+const ALL_CHECKS = [
+  'placeholder hosts', 'configuration', 'data sources', 'data source wrapper', 'save permission', 'window.config.oidc', 'viewer origin',
+  'issuer reachable', 'issuer matches', 'PKCE', 'redirect URIs', 'nonce', 'refresh tokens', 'token endpoint CORS', 'revocation', 'quirks',
+  'DICOMweb root', 'DICOMweb CORS',
+];
 
 let workDir: string;
 beforeAll(() => {
@@ -42,8 +48,11 @@ function keycloakExample(): Config {
   return structuredClone(example.config);
 }
 
-function failures(config: Config): string[] {
-  return checkAppConfig(config).results.filter(result => !result.ok).map(result => `${result.name}: ${result.detail}`);
+/** Failed checks as printed; the example files' placeholder hosts are left out unless asked for. */
+function failures(config: Config, { placeholders = false } = {}): string[] {
+  return checkAppConfig(config)
+    .results.filter(result => !result.ok && (placeholders || result.name !== 'placeholder hosts'))
+    .map(result => `${result.name}: ${result.detail}`);
 }
 
 describe('example app configurations', () => {
@@ -53,11 +62,13 @@ describe('example app configurations', () => {
     expect(checkedIn).toBe(example.script);
   });
 
-  it.each(exampleFiles().map(example => [example.name] as const))('%s loads and passes the extension\'s own validation', name => {
+  it.each(exampleFiles().map(example => [example.name] as const))('%s loads and passes the extension\'s own validation; only its example hosts are flagged', name => {
     const loaded = loadAppConfig(path.join(REPO_ROOT, 'platform-config', name));
     if (!loaded.ok) throw new Error(loaded.message);
     const { results, config } = checkAppConfig(loaded.config);
-    expect(results.filter(result => !result.ok)).toEqual([]);
+    const failed = results.filter(result => !result.ok).map(result => result.name);
+    // The stand-in example runs on this machine only; the others are templates on example.org.
+    expect(failed).toEqual(name === 'app-config.standin.js' ? [] : ['placeholder hosts']);
     expect(config?.issuers).toHaveLength(1);
   });
 
@@ -122,6 +133,69 @@ describe('static checks refuse broken configurations with the extension\'s messa
     const config = keycloakExample();
     breakIt(config);
     expect(failures(config)).toEqual([message]);
+  });
+});
+
+/** The Keycloak example with the deployment's own hosts instead of example.org. */
+function deployedExample(): Config {
+  return JSON.parse(JSON.stringify(keycloakExample()).replace(/([a-z]+)\.example\.org/g, '$1.hospital-a.ch')) as Config;
+}
+
+describe('static checks that the extension does not make', () => {
+  it('flags the example hosts of a copied example file', () => {
+    expect(failures(keycloakExample(), { placeholders: true })).toEqual([
+      'placeholder hosts: extensions[0], modes[0], kheopsAuth.issuers[0].issuer, kheopsAuth.issuers[0].dicomWebRoot, dataSources[0].configuration.qidoRoot, dataSources[0].configuration.wadoRoot, dataSources[0].configuration.wadoUriRoot use viewer.example.org, keycloak.example.org, kheops.example.org, reserved for examples (RFC 2606); put the deployment\'s own hosts there',
+    ]);
+    expect(failures(deployedExample(), { placeholders: true })).toEqual([]);
+  });
+
+  it('flags *.example, *.test and *.invalid hosts too', () => {
+    const config = deployedExample();
+    config.kheopsAuth.issuers[0].postLogoutRedirectUri = 'https://viewer.hospital.example/';
+    expect(failures(config, { placeholders: true })).toEqual([
+      "placeholder hosts: kheopsAuth.issuers[0].postLogoutRedirectUri uses viewer.hospital.example, reserved for examples (RFC 2606); put the deployment's own hosts there",
+    ]);
+  });
+
+  it('flags a loopback host in a file whose other hosts are public', () => {
+    const config = deployedExample();
+    config.kheopsAuth.issuers[0].issuer = 'http://localhost:8080/realms/kheops';
+    expect(failures(config, { placeholders: true })).toEqual([
+      "placeholder hosts: kheopsAuth.issuers[0].issuer points at this machine (localhost) while extensions[0] is on viewer.hospital-a.ch: in the clinician's browser loopback is their own computer; use the server's public host name",
+    ]);
+  });
+
+  it('fails a data source that uses OHIF\'s plain DICOMweb source for a trusted root', () => {
+    const config = deployedExample();
+    config.dataSources[0].namespace = '@ohif/extension-default.dataSourcesModule.dicomweb';
+    expect(failures(config)).toEqual([
+      'data source wrapper: dataSources[0] ("kheops") uses OHIF\'s plain @ohif/extension-default.dataSourcesModule.dicomweb for https://kheops.hospital-a.ch/api: a request refused for an expired token is not renewed and retried, the sign-in popup never comes, and a save waiting for a sign-in is lost. Set its namespace to "@kheops-ohif/extension-kheops-auth.dataSourcesModule.dicomweb"',
+    ]);
+  });
+
+  it('passes the app-config.js snippet of platform-config/README.md §2 but for its example hosts', () => {
+    const readme = readFileSync(path.join(REPO_ROOT, 'platform-config', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## 2. Write `app-config.js`'));
+    const snippet = /```js\n([\s\S]*?)```/.exec(section)?.[1];
+    if (!snippet) throw new Error('README §2 has no js snippet');
+    const loaded = loadAppConfig(writeFile('readme-snippet.js', snippet));
+    if (!loaded.ok) throw new Error(loaded.message);
+    expect(checkAppConfig(loaded.config).results.filter(result => !result.ok).map(result => result.name)).toEqual(['placeholder hosts']);
+  });
+
+  it('fails a savePermission scope that the configuration never asks for', () => {
+    const config = deployedExample();
+    config.kheopsAuth.issuers[0].savePermission = { scope: 'write' };
+    // The extension's validator may make this check itself (then as a "configuration" line); either way, one line that names the key and the fix.
+    expect(failures(config)).toEqual([expect.stringMatching(/^(save permission|configuration): kheopsAuth\.issuers\[0\]\.savePermission.*never granted.*add it to scope or use "server-decides"$/)]);
+    config.kheopsAuth.issuers[0].scope = 'openid profile write';
+    expect(failures(config)).toEqual([]);
+  });
+
+  it('fails a savePermission that is neither "server-decides" nor { scope }', () => {
+    const config = deployedExample();
+    config.kheopsAuth.issuers[0].savePermission = 'write';
+    expect(failures(config)).toEqual([expect.stringMatching(/^(save permission|configuration): kheopsAuth\.issuers\[0\]\.savePermission(?=.*"server-decides")(?=.*"write")/)]);
   });
 });
 
@@ -237,9 +311,9 @@ describe('check-config against the KHEOPS stand-in', () => {
 
     expect(failedLines(result.stdout)).toEqual([]);
     expect(result.code).toBe(0);
-    for (const check of ['configuration', 'data sources', 'issuer reachable', 'issuer matches', 'PKCE', 'refresh tokens', 'token endpoint CORS', 'DICOMweb root', 'DICOMweb CORS']) {
-      expect(result.stdout).toContain(`✓ ${check}: `);
-    }
+    for (const check of ALL_CHECKS) expect(result.stdout).toContain(`✓ ${check}: `);
+    expect(result.stdout).toContain('✓ refresh tokens: listed in grant_types_supported, and probed ok: a made-up refresh token is judged on its merits (invalid_grant)');
+    expect(result.stdout).toContain(`✓ quirks: ${standin.url}/api: none found in discovery and the probes`);
     expect(result.stdout).toContain('All checks passed.');
   });
 
@@ -251,7 +325,7 @@ describe('check-config against the KHEOPS stand-in', () => {
     const result = await runCli([file]);
 
     expect(failedLines(result.stdout)).toEqual([
-      '✗ refresh tokens: the provider does not list refresh_token in grant_types_supported: sessions cannot be renewed, so people must sign in again each time the access token expires',
+      '✗ refresh tokens: the provider does not offer the refresh_token grant (not listed, and a refresh request is answered unsupported_grant_type): sessions cannot be renewed, so people must sign in again each time the access token expires',
     ]);
     expect(result.code).toBe(1);
   });
@@ -263,7 +337,8 @@ describe('check-config against the KHEOPS stand-in', () => {
 
     const result = await runCli([file, '--viewer-origin', 'http://localhost:3999']);
 
-    expect(failedLines(result.stdout).map(line => line.slice(0, line.indexOf(':')))).toEqual(['✗ token endpoint CORS', '✗ DICOMweb CORS']);
+    // The redirect URIs on that origin are not registered either.
+    expect(failedLines(result.stdout).map(line => line.slice(0, line.indexOf(':')))).toEqual(['✗ redirect URIs', '✗ token endpoint CORS', '✗ DICOMweb CORS']);
     expect(result.code).toBe(1);
   });
 

@@ -1,7 +1,7 @@
 import type { DeploymentCheckOptions } from './run';
 import { parseOrigin } from './viewer-origin';
 
-export const USAGE = `usage: npm run check-config -- <app-config.js> [--viewer-origin https://viewer.example.org] [--timeout <ms>] [--offline]`;
+export const USAGE = `usage: npm run check-config -- <app-config.js> [--viewer-origin https://viewer.example.org] [--timeout <ms>] [--offline] [--renew-with <issuer>] (refresh token in CHECK_CONFIG_REFRESH_TOKEN)`;
 
 type Parsed = { ok: true; options: DeploymentCheckOptions } | { ok: false; message: string };
 
@@ -21,6 +21,10 @@ export function parseArguments(args: string[]): Parsed {
       const ms = Number(value());
       if (!Number.isSafeInteger(ms) || ms <= 0) return { ok: false, message: '--timeout needs a positive number of milliseconds' };
       options.timeoutMs = ms;
+    } else if (flag === '--renew-with') {
+      const issuer = value();
+      if (!issuer) return { ok: false, message: '--renew-with needs the issuer whose refresh token is in CHECK_CONFIG_REFRESH_TOKEN' };
+      options.renewWith = issuer;
     } else if (flag === '--offline') {
       options.offline = true;
     } else if (flag.startsWith('-')) {

@@ -1,6 +1,7 @@
 import { loadAppConfig } from './load-app-config';
 import { checkDicomWeb, checkIssuer } from './network-checks';
 import { fail, pass, type CheckResult } from './result';
+import { savePermissionOf } from './save-permission';
 import { checkAppConfig } from './static-checks';
 import { viewerOriginFromConfig } from './viewer-origin';
 
@@ -13,6 +14,10 @@ export interface DeploymentCheckOptions {
   timeoutMs?: number;
   /** Only the checks that need no network. */
   offline?: boolean;
+  /** The issuer whose refresh token is in CHECK_CONFIG_REFRESH_TOKEN, renewed once. */
+  renewWith?: string;
+  /** The refresh token itself (from the environment, never from the command line). */
+  refreshToken?: string;
 }
 
 /** Every check, in the order a deployer would fix them: the file, its settings, then each server. */
@@ -31,11 +36,24 @@ export async function runDeploymentCheck(options: DeploymentCheckOptions): Promi
     const source = options.viewerOrigin ? 'from --viewer-origin' : 'from the module URLs';
     results.push(pass('viewer origin', `${viewerOrigin} (${source})`));
   }
-  const networkOptions = { viewerOrigin, timeoutMs: options.timeoutMs ?? 10_000 };
+  if (options.renewWith !== undefined) {
+    if (!config.issuers.some(issuer => issuer.issuer === options.renewWith)) {
+      results.push(fail('refresh tokens', `--renew-with ${options.renewWith} is not the issuer of any entry in kheopsAuth.issuers; the token is sent nowhere`));
+      return results;
+    }
+    if (!options.refreshToken) {
+      results.push(fail('refresh tokens', '--renew-with needs a refresh token of that issuer in the environment variable CHECK_CONFIG_REFRESH_TOKEN'));
+      return results;
+    }
+  }
+  const renewal = options.renewWith && options.refreshToken ? { issuer: options.renewWith, refreshToken: options.refreshToken } : undefined;
+  const networkOptions = { viewerOrigin, timeoutMs: options.timeoutMs ?? 10_000, renewal };
+  const rawIssuers = (loaded.config.kheopsAuth as { issuers?: unknown[] } | undefined)?.issuers ?? [];
   // Issuers may share a DICOMweb root (several providers in front of one KHEOPS): check each root once.
   const roots = new Set<string>();
-  for (const issuer of config.issuers) {
-    results.push(...(await checkIssuer(issuer, networkOptions)));
+  for (const [index, issuer] of config.issuers.entries()) {
+    const savePermission = savePermissionOf(issuer, rawIssuers[index]);
+    results.push(...(await checkIssuer(issuer, networkOptions, { routes: config.routes, index, savePermission })));
     if (!roots.has(issuer.dicomWebRoot)) {
       roots.add(issuer.dicomWebRoot);
       results.push(...(await checkDicomWeb(issuer.dicomWebRoot, networkOptions)));

@@ -4,7 +4,10 @@ import { checkDataSources } from '../../../extension-kheops-auth/src/config/data
 import type { KheopsAuthConfig } from '../../../extension-kheops-auth/src/config/types';
 import { validateConfig } from '../../../extension-kheops-auth/src/config/validate';
 import { APP_CONFIG_KEY } from '../../../extension-kheops-auth/src/id';
+import { checkPlaceholderHosts } from './placeholder-hosts';
 import { fail, pass, type CheckResult } from './result';
+import { checkSavePermissionStatic, savePermissionOf } from './save-permission';
+import { checkWrappedDataSources } from './wrapped-data-source';
 
 export interface StaticCheck {
   results: CheckResult[];
@@ -14,6 +17,8 @@ export interface StaticCheck {
 
 export function checkAppConfig(appConfig: Record<string, unknown>): StaticCheck {
   const results: CheckResult[] = [];
+  // Placeholders first and whatever else is wrong: an example file copied unchanged is the commonest mistake.
+  results.push(...checkPlaceholderHosts(appConfig));
   const validation = validateConfig(appConfig[APP_CONFIG_KEY]);
   if (!validation.ok) {
     for (const problem of validation.problems) {
@@ -32,6 +37,10 @@ export function checkAppConfig(appConfig: Record<string, unknown>): StaticCheck 
       results.push(fail('data sources', `${problem.key} ${problem.message}`));
     }
   }
+
+  results.push(...checkWrappedDataSources(appConfig.dataSources, config.issuers));
+  const rawIssuers = (appConfig[APP_CONFIG_KEY] as { issuers?: unknown[] }).issuers ?? [];
+  config.issuers.forEach((issuer, index) => results.push(checkSavePermissionStatic(issuer, index, savePermissionOf(issuer, rawIssuers[index]))));
 
   // OHIF's own OIDC support registers a broken /login route next to the extension's.
   if (appConfig.oidc !== undefined) {
