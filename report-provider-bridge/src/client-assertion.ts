@@ -8,14 +8,14 @@ export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-typ
 /** KHEOPS accepts up to 10 min; one is plenty for a request sent at once. */
 export const ASSERTION_TTL_SECONDS = 60;
 
-export function clientAssertion(key: SigningKey, clientId: string, tokenEndpoint: string): Promise<string> {
+export function clientAssertion(key: SigningKey, clientId: string, tokenEndpoint: string, nowSeconds = Math.floor(Date.now() / 1000)): Promise<string> {
   return new SignJWT({})
     .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
     .setIssuer(clientId)
     .setSubject(clientId)
     .setAudience(tokenEndpoint)
     .setJti(randomUUID())
-    .setIssuedAt()
-    .setExpirationTime(`${ASSERTION_TTL_SECONDS}s`)
+    .setIssuedAt(nowSeconds)
+    .setExpirationTime(nowSeconds + ASSERTION_TTL_SECONDS)
     .sign(key.privateKey);
 }
