@@ -39,6 +39,11 @@ async function main(): Promise<void> {
             kheopsPort: portFromEnv('RELEASED_PORT', 8081),
             realmPort: portFromEnv('REALM_PORT', 8082),
             ...(process.env.REALM_ACCESS_TOKEN_TTL ? { realmAccessTokenTtl: Number(process.env.REALM_ACCESS_TOKEN_TTL) } : {}),
+            // The report-provider bridge, two replicas behind a viewer of its own (report-provider-bridge/).
+            bridge: {
+              viewerPort: portFromEnv('BRIDGE_VIEWER_PORT', 3002),
+              replicaPorts: [portFromEnv('BRIDGE_PORT', 8095), portFromEnv('BRIDGE2_PORT', 8096)],
+            },
           },
         }
       : {}),

@@ -37,7 +37,7 @@ export interface StackOptions {
   /** Reload open viewer pages after each `npm run dev` rebuild (the demo only). */
   liveReload?: boolean;
   /** Also released KHEOPS (its realm, API and UI, and a viewer of its own) on the same Orthanc. */
-  released?: { viewerPort: number; kheopsPort: number; realmPort: number; realmAccessTokenTtl?: number };
+  released?: { viewerPort: number; kheopsPort: number; realmPort: number; realmAccessTokenTtl?: number; bridge?: { viewerPort: number; replicaPorts: [number, number] } };
 }
 
 export interface RunningStack {
@@ -159,6 +159,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
           modules: runtimeModules(),
           distDir: ohifDistDir(),
           reportProviderDocument: origin => writeReportProviderDocument(path.join(options.workDir, 'released'), origin),
+          ...(options.released.bridge ? { bridge: { ...options.released.bridge, workDir: options.workDir, repoRoot: REPO_ROOT } } : {}),
           testControls: options.testControls ?? false,
           logFile: path.join(options.workDir, 'released-gateway-requests.jsonl'),
         },
