@@ -159,7 +159,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
           modules: runtimeModules(),
           distDir: ohifDistDir(),
           reportProviderDocument: origin => writeReportProviderDocument(path.join(options.workDir, 'released'), origin),
-          ...(options.released.bridge ? { bridge: { ...options.released.bridge, workDir: options.workDir, repoRoot: REPO_ROOT } } : {}),
+          bridge: options.released.bridge ? { ...options.released.bridge, workDir: options.workDir, repoRoot: REPO_ROOT } : undefined,
           testControls: options.testControls ?? false,
           logFile: path.join(options.workDir, 'released-gateway-requests.jsonl'),
         },

@@ -98,6 +98,8 @@ export async function startReleasedKheops(options: ReleasedKheopsOptions): Promi
       // sha256 of each code presented at the token endpoint, and what became of it (never the code).
       case 'GET /__test/code-redemptions':
         return sendJson(res, 200, codes.redemptions);
+      case 'GET /__test/code-tokens':
+        return sendJson(res, 200, codes.issuedTokens);
       case 'POST /__test/log/clear':
         log.clear();
         return sendJson(res, 200, { ok: true });

@@ -196,5 +196,6 @@ async function redeemReportCode(context: ReleasedApiContext, form: URLSearchPara
     throw error;
   }
   const { token, expiresIn } = await context.tokens.mintReportToken({ sub: claims.sub, studyUids: claims.studyUids, scopes: ['read', 'write'], clientId: claims.clientId });
+  context.codes.issuedTokens.push(token);
   sendJson(res, 200, { access_token: token, token_type: 'bearer', expires_in: expiresIn }, CORS);
 }

@@ -86,6 +86,8 @@ export interface RedemptionRecord {
 export class ReportCodes {
   private readonly secret = randomBytes(32);
   readonly redemptions: RedemptionRecord[] = [];
+  /** The tokens the code form issued, for the tests to look for them where they must not be (test controls only). */
+  readonly issuedTokens: string[] = [];
 
   constructor(
     /** <url>/api: `iss` and `aud` of the codes. */
