@@ -2,6 +2,7 @@
 // KHEOPS's /api/report page sends the browser to the bridge with a code, the bridge redeems it (private_key_jwt)
 // and keeps the token in a sealed cookie, the viewer (on the bridge's origin) reads DICOMweb through it.
 // Two bridge replicas run behind the viewer host, which sends requests to them in turn.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -119,7 +120,7 @@ test('report-provider code launch opens the clicked study with no token in any U
     expect(seen.filter(line => line.startsWith('navigated ') && line.includes(code) && !line.includes('/kheops-bridge/launch?'))).toEqual([]);
     expect(replicaLogText()).not.toContain(code);
     // The cookie is HttpOnly and SameSite=Strict, so the page's script cannot read it.
-    const cookies = await context.cookies(bridge().viewerOrigin);
+    const cookies = await context.cookies(`${bridge().viewerOrigin}/kheops-bridge/session`);
     expect(cookies.filter(cookie => cookie.name === 'kheops-bridge').map(cookie => [cookie.httpOnly, cookie.sameSite])).toEqual([[true, 'Strict']]);
     expect(await page.evaluate(() => document.cookie)).not.toContain('kheops-bridge');
     expect(await page.evaluate(() => JSON.stringify({ ...window.sessionStorage }) + JSON.stringify({ ...window.localStorage }))).not.toContain(token);
@@ -151,7 +152,7 @@ test('the bridge refuses a foreign conf_uri and a replayed code', async () => {
     expect(refused?.status()).toBe(400);
     expect(await page.locator('#bridge-problem').textContent()).toContain('not configured for');
     expect(foreignRequests).toBe(0);
-    expect((await context.cookies(bridge().viewerOrigin)).filter(cookie => cookie.name === 'kheops-bridge')).toEqual([]);
+    expect((await context.cookies(`${bridge().viewerOrigin}/kheops-bridge/session`)).filter(cookie => cookie.name === 'kheops-bridge')).toEqual([]);
 
     // A real launch, then its URL (with KHEOPS's code, still valid at KHEOPS for ten minutes) opened again elsewhere.
     const { launchUrl } = await launchThroughBridge(page, study.studyInstanceUID);
@@ -159,13 +160,14 @@ test('the bridge refuses a foreign conf_uri and a replayed code', async () => {
     const replayed = await replayPage.goto(launchUrl);
     expect(replayed?.status()).toBe(409);
     expect(await replayPage.locator('#bridge-problem').textContent()).toContain('already used');
-    expect((await attacker.cookies(bridge().viewerOrigin)).filter(cookie => cookie.name === 'kheops-bridge')).toEqual([]);
+    expect((await attacker.cookies(`${bridge().viewerOrigin}/kheops-bridge/session`)).filter(cookie => cookie.name === 'kheops-bridge')).toEqual([]);
     // KHEOPS itself was asked for that code once: the bridge refused the replay before any request.
-    const codeHash = await sha256(new URL(launchUrl).searchParams.get('code') ?? '');
+    const codeHash = sha256(new URL(launchUrl).searchParams.get('code') ?? '');
     const redemptions = ((await kheopsGet('code-redemptions')) as Array<{ codeHash: string; outcome: string }>).filter(r => r.codeHash === codeHash);
     expect(redemptions.map(r => r.outcome)).toEqual(['ok']);
     expect(replicaLines().filter(line => line.event === 'launch-refused').map(line => line.reason)).toEqual(expect.arrayContaining(['conf-uri-foreign', 'code-replayed']));
-    // The attacker's browser, without the cookie, gets nothing through the bridge either.
+    // The attacker's browser, without the cookie, gets nothing through the bridge either (from a page of the viewer's origin).
+    await replayPage.goto(`${bridge().viewerOrigin}/app-config.js`);
     const stolen = await replayPage.evaluate(async root => (await fetch(`${root}/kheops-bridge/dicomweb/studies`, { headers: { Authorization: 'KheopsBridge' } })).status, bridge().viewerOrigin);
     expect(stolen).toBe(401);
   } finally {
@@ -196,7 +198,6 @@ test('two bridge replicas serve one launch', async () => {
   }
 });
 
-async function sha256(text: string): Promise<string> {
-  const { createHash } = await import('node:crypto');
+function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
