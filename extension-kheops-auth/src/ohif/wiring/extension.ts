@@ -95,6 +95,8 @@ async function preRegistration(args: PreRegistrationArgs): Promise<void> {
   // The report-provider bridge's landing: its session (in its cookie) becomes this tab's (launch/bridge-landing.ts).
   const bridged = !legacyLaunch && isBridgeLanding(window.location.pathname) ? await completeBridgeLanding(config, session, windowBridgeBrowser()) : undefined;
   if (bridged?.kind === 'refused') runtime.refusal = bridged.refusal;
+  // A bridge session is never upgraded: no earlier launch's upgrade outcome belongs to it.
+  if (bridged?.kind === 'launched') clearUpgradeOutcome(window.sessionStorage);
   if (outcome?.kind === 'launched') {
     if (outcome.upgrade) {
       // The one silent sign-in at the realm; the static session is kept in sessionStorage as the fallback.
