@@ -85,6 +85,7 @@ Released KHEOPS (STANDIN_KHEOPS=released), unchanged, on the same Orthanc:
   Its study page (start here):      ${stack.released.studyPageUrl}
   Its Keycloak-like realm:          ${stack.released.realmIssuer}
   Its viewer:                       ${stack.released.viewerOrigin}
+  Report-provider bridge's viewer:  ${stack.released.bridge?.viewerOrigin ?? '(not running)'} ("Report (OHIF viewer through the bridge)")
 
 Sign in to KHEOPS (alice / alice) and click a study or a series: KHEOPS opens its viewer link in a
 named tab, and the viewer upgrades it to a renewable session through the realm without a login form.
