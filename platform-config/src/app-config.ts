@@ -13,7 +13,7 @@ export interface KheopsInstance {
   displayName?: string;
   scope?: string;
   /** Launch kinds this KHEOPS may use (kheopsAuth `launches`); default `['oidc']`. */
-  launches?: Array<'oidc' | 'viewer-link' | 'report-provider'>;
+  launches?: Array<'oidc' | 'viewer-link' | 'report-provider' | 'bridge'>;
   /** The realm (another entry's `issuer`, or this one's) that this KHEOPS's launches may be upgraded through (kheopsAuth `upgradeThrough`). */
   upgradeThrough?: string;
   /** Sign-out also ends the provider's session and it returns here (kheopsAuth `postLogoutRedirectUri`). */

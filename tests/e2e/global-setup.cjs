@@ -26,6 +26,10 @@ module.exports = async function globalSetup() {
     GLEWLWYD_PORT: process.env.TEST_GLEWLWYD_PORT || '4180',
     // The Keycloak-backed KHEOPS (tests/stack/keycloak-standin.ts).
     KEYCLOAK_PORT: process.env.TEST_KEYCLOAK_PORT || '8185',
+    // The report-provider bridge: its viewer and its two replicas (tests/stack/bridge-stack.ts).
+    BRIDGE_VIEWER_PORT: process.env.TEST_BRIDGE_VIEWER_PORT || '3102',
+    BRIDGE_PORT: process.env.TEST_BRIDGE_PORT || '8195',
+    BRIDGE2_PORT: process.env.TEST_BRIDGE2_PORT || '8196',
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'tests/stack/main.ts'], {
     cwd: root,

@@ -40,6 +40,11 @@ async function main(): Promise<void> {
             kheopsPort: portFromEnv('RELEASED_PORT', 8081),
             realmPort: portFromEnv('REALM_PORT', 8082),
             ...(process.env.REALM_ACCESS_TOKEN_TTL ? { realmAccessTokenTtl: Number(process.env.REALM_ACCESS_TOKEN_TTL) } : {}),
+            // The report-provider bridge, two replicas behind a viewer of its own (report-provider-bridge/).
+            bridge: {
+              viewerPort: portFromEnv('BRIDGE_VIEWER_PORT', 3002),
+              replicaPorts: [portFromEnv('BRIDGE_PORT', 8095), portFromEnv('BRIDGE2_PORT', 8096)],
+            },
           },
         }
       : {}),
@@ -82,6 +87,7 @@ Released KHEOPS (STANDIN_KHEOPS=released), unchanged, on the same Orthanc:
   Its study page (start here):      ${stack.released.studyPageUrl}
   Its Keycloak-like realm:          ${stack.released.realmIssuer}
   Its viewer:                       ${stack.released.viewerOrigin}
+  Report-provider bridge's viewer:  ${stack.released.bridge?.viewerOrigin ?? '(not running)'} ("Report (OHIF viewer through the bridge)")
 
 Sign in to KHEOPS (alice / alice) and click a study or a series: KHEOPS opens its viewer link in a
 named tab, and the viewer upgrades it to a renewable session through the realm without a login form.

@@ -6,7 +6,7 @@
 // up (SIGKILL, crash). A normal exit of the parent also kills it (process 'exit' hook). stop() is the
 // orderly way: SIGTERM, then SIGKILL if it lingers.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 
@@ -45,11 +45,15 @@ export function isPortFree(port: number): Promise<boolean> {
   });
 }
 
-/** Starts `binary`; its stdout is dropped (servers here log to a file), stderr is kept for early failures. */
-export function startManagedProcess(binary: string, args: string[]): ManagedProcess {
+/**
+ * Starts `binary`; its stdout is dropped (servers here log to a file) unless `stdoutFile` names one to
+ * append it to (a server that logs to stdout), stderr is kept for early failures.
+ */
+export function startManagedProcess(binary: string, args: string[], options: { stdoutFile?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): ManagedProcess {
   const setpriv = parentDeathSignalWrapper();
   const [command, commandArgs] = setpriv ? [setpriv, ['--pdeathsig', 'KILL', binary, ...args]] : [binary, args];
-  const child = spawn(command, commandArgs, { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
+  const stdout = options.stdoutFile ? openSync(options.stdoutFile, 'a') : 'ignore';
+  const child = spawn(command, commandArgs, { stdio: ['ignore', stdout, 'pipe'], detached: false, ...(options.env ? { env: options.env } : {}), ...(options.cwd ? { cwd: options.cwd } : {}) });
   return watchProcess(child);
 }
 

@@ -5,6 +5,7 @@ import { releasedStandinAppConfig } from '../../platform-config/src/examples';
 import { REPORT_PROVIDER_DOCUMENT_NAME } from '../../platform-config/src/report-provider';
 import { startReleased } from '../kheops-standin/src/released/main';
 import { startViewerHost } from './viewer-host';
+import { bridgeRegistration, startBridgeProfile, type RunningBridgeProfile } from './bridge-stack';
 
 export interface ReleasedProfileOptions {
   /** A viewer of its own (one app configuration per KHEOPS), the released KHEOPS, its realm. */
@@ -19,6 +20,8 @@ export interface ReleasedProfileOptions {
   realmAccessTokenTtl?: number | undefined;
   testControls: boolean;
   logFile: string;
+  /** The report-provider bridge (two replicas and a viewer of its own), registered as a code-form provider. */
+  bridge?: { viewerPort: number; replicaPorts: [number, number]; workDir: string; repoRoot: string } | undefined;
 }
 
 export interface RunningReleasedProfile {
@@ -28,6 +31,7 @@ export interface RunningReleasedProfile {
   realmIssuer: string;
   realmUrl: string;
   studyPageUrl: string;
+  bridge?: RunningBridgeProfile;
 }
 
 /**
@@ -44,8 +48,12 @@ export async function startReleasedProfile(options: ReleasedProfileOptions, stop
     realmAccessTokenTtl: options.realmAccessTokenTtl,
     testControls: options.testControls,
     logFile: options.logFile,
+    ...(options.bridge ? { codeProviders: [bridgeRegistration(options.bridge.viewerPort)] } : {}),
   });
   stops.push(() => released.close());
+  const bridge = options.bridge
+    ? await startBridgeProfile({ ...options.bridge, kheopsUrl: released.kheops.url, modules: options.modules, distDir: options.distDir }, stops)
+    : undefined;
   const endpoints = { realmIssuer: released.realm.issuer, dicomWebRoot: released.kheops.dicomWebRoot };
   const viewer = await startViewerHost({
     port: options.viewerPort,
@@ -70,5 +78,6 @@ export async function startReleasedProfile(options: ReleasedProfileOptions, stop
     realmIssuer: released.realm.issuer,
     realmUrl: released.realm.url,
     studyPageUrl: `${released.kheops.url}/`,
+    ...(bridge ? { bridge } : {}),
   };
 }

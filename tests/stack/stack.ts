@@ -40,7 +40,7 @@ export interface StackOptions {
   /** Reload open viewer pages after each `npm run dev` rebuild (the demo only). */
   liveReload?: boolean;
   /** Also released KHEOPS (its realm, API and UI, and a viewer of its own) on the same Orthanc. */
-  released?: { viewerPort: number; kheopsPort: number; realmPort: number; realmAccessTokenTtl?: number };
+  released?: { viewerPort: number; kheopsPort: number; realmPort: number; realmAccessTokenTtl?: number; bridge?: { viewerPort: number; replicaPorts: [number, number] } };
 }
 
 export interface RunningStack {
@@ -186,6 +186,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
           modules: runtimeModules(),
           distDir: ohifDistDir(),
           reportProviderDocument: origin => writeReportProviderDocument(path.join(options.workDir, 'released'), origin),
+          bridge: options.released.bridge ? { ...options.released.bridge, workDir: options.workDir, repoRoot: REPO_ROOT } : undefined,
           testControls: options.testControls ?? false,
           logFile: path.join(options.workDir, 'released-gateway-requests.jsonl'),
         },

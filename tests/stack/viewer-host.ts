@@ -42,6 +42,11 @@ export interface ViewerHostOptions {
    * this host forwards, so DICOMweb is same-origin for the viewer (no CORS preflights). Off by default.
    */
   dicomWebProxy?: string;
+  /**
+   * The report-provider bridge mounted on the viewer's origin: requests under `pathPrefix` go to the
+   * bridge replicas at `targets` (origins) in turn, as a round-robin load balancer would send them.
+   */
+  bridgeProxy?: { pathPrefix: string; targets: string[] } | undefined;
 }
 
 export interface ViewerHost {
@@ -130,11 +135,18 @@ export async function startViewerHost(options: ViewerHostOptions): Promise<Viewe
   const headers = options.headers ?? {};
 
   const dicomWebProxy = options.dicomWebProxy ? new URL(options.dicomWebProxy) : undefined;
+  const bridgeTargets = (options.bridgeProxy?.targets ?? []).map(target => new URL(target));
+  let nextBridge = 0;
   const liveReload: LiveReload | undefined = options.liveReload ? startLiveReload(options.liveReload) : undefined;
   const appConfigScript = options.appConfigScript + (liveReload?.script ?? '');
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const urlPath = new URL(req.url ?? '/', 'http://viewer.invalid').pathname;
+    const bridgePrefix = options.bridgeProxy?.pathPrefix;
+    if (bridgePrefix && bridgeTargets.length > 0 && (urlPath === bridgePrefix || urlPath.startsWith(`${bridgePrefix}/`))) {
+      proxyDicomWeb(bridgeTargets[nextBridge++ % bridgeTargets.length] as URL, req, res);
+      return;
+    }
     if (dicomWebProxy && isDicomWebPath(req.url ?? '/')) {
       proxyDicomWeb(dicomWebProxy, req, res);
       return;

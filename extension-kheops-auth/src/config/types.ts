@@ -13,7 +13,9 @@ export interface TrustedIssuer {
   /**
    * How this KHEOPS may open the viewer: 'oidc' (third-party initiated login, refreshable), and the
    * launches released KHEOPS uses, which put a non-renewable token in the URL: 'viewer-link'
-   * (`?url=<API>/api/link/<token>/ohifservermetadata`) and 'report-provider' (implicit-flow fragment).
+   * (`?url=<API>/api/link/<token>/ohifservermetadata`) and 'report-provider' (implicit-flow fragment);
+   * 'bridge': this entry is the report-provider bridge mounted on the viewer's own origin (`issuer` its
+   * public URL, `dicomWebRoot` its `/dicomweb`), which holds KHEOPS's token in a sealed cookie.
    */
   launches: LaunchKind[];
   /**
@@ -42,8 +44,8 @@ export interface TrustedIssuer {
 export type SavePermission = 'server-decides' | { scope: string };
 export const DEFAULT_SAVE_PERMISSION: SavePermission = 'server-decides';
 
-export type LaunchKind = 'oidc' | 'viewer-link' | 'report-provider';
-export const LAUNCH_KINDS: readonly LaunchKind[] = ['oidc', 'viewer-link', 'report-provider'];
+export type LaunchKind = 'oidc' | 'viewer-link' | 'report-provider' | 'bridge';
+export const LAUNCH_KINDS: readonly LaunchKind[] = ['oidc', 'viewer-link', 'report-provider', 'bridge'];
 export const DEFAULT_LAUNCHES: readonly LaunchKind[] = ['oidc'];
 
 export interface KheopsAuthRoutes {
@@ -84,11 +86,13 @@ export const DEFAULT_ALLOWED_TARGET_PATHS = ['/kheops'];
 export const REFUSED_ROUTE = '/kheops/refused';
 /** Where KHEOPS sends a report provider's implicit-flow response (the `redirect_uri` to register). */
 export const REPORT_PROVIDER_ROUTE = '/kheops/report';
+/** Where the report-provider bridge sends the browser once it holds the launch's token (launch/bridge-landing.ts). */
+export const BRIDGE_LANDING_ROUTE = '/kheops/bridge';
 
 /**
  * Every route the extension itself answers. None of them is a place a launch may land: a target at
  * the login route would chain a second, silent sign-in; at a callback it would replay a response.
  */
 export function extensionRoutes(routes: KheopsAuthRoutes): string[] {
-  return [routes.login, routes.callback, routes.popupCallback, REFUSED_ROUTE, REPORT_PROVIDER_ROUTE];
+  return [routes.login, routes.callback, routes.popupCallback, REFUSED_ROUTE, REPORT_PROVIDER_ROUTE, BRIDGE_LANDING_ROUTE];
 }

@@ -22,6 +22,7 @@ import { browserTimers, refreshLockName, TokenKeeper, type SessionHealth, type T
 import { browserLock, browserTabPresence, type TabPresence, type WithLock } from './web-lock';
 import { forgetAbandonedSessions } from './abandoned-sessions';
 import { clearStaticToken, loadStaticToken, notRenewable, saveStaticToken, StaticTokenKeeper } from './static-token';
+import { BridgeCookieKeeper, bridgeSessionEnd } from './bridge-cookie';
 
 /** The session's collaborators outside the browser page itself; tests replace them. */
 export interface SessionServices {
@@ -167,7 +168,8 @@ export class KheopsSession {
     const saved = loadStaticToken(this.environment.storage, this.services.now());
     const savedIssuer = saved && this.config.issuers.find(candidate => candidate.issuer === saved.issuer);
     if (saved && savedIssuer) {
-      await this.adoptStaticToken(savedIssuer, saved);
+      if (saved.bridge) await this.adoptBridgeSession(savedIssuer, saved);
+      else await this.adoptStaticToken(savedIssuer, saved);
       return;
     }
     // A token of an issuer the configuration no longer trusts is never used, nor kept to name its user.
@@ -200,6 +202,22 @@ export class KheopsSession {
   }
 
   /**
+   * Makes the session the report-provider bridge holds in its cookie this tab's (launch/bridge-landing.ts):
+   * its end and person as the bridge told them; the token itself never reaches the page.
+   */
+  async adoptBridgeSession(issuer: TrustedIssuer, token: Omit<StaticToken, 'accessToken'>): Promise<void> {
+    this.current?.keeper.stop();
+    const keeper = new BridgeCookieKeeper(
+      { now: this.services.now, timers: this.services.timers, onHealth: (health, error) => this.healthListeners.forEach(listener => listener(health, error)) },
+      token,
+      bridgeSessionEnd(issuer.issuer),
+    );
+    saveStaticToken(this.environment.storage, { ...token, accessToken: keeper.authorization(), receivedAt: keeper.tokensReceivedAt(), issuer: issuer.issuer, bridge: true });
+    this.current = { issuer, keeper };
+    await keeper.start();
+  }
+
+  /**
    * Whether this session can be renewed, by its refresh token or by signing in again in a popup.
    * False for a token that came with a launch URL: when it ends, only a new launch from KHEOPS helps.
    */
@@ -220,7 +238,7 @@ export class KheopsSession {
   async freshAuthorizationHeader(): Promise<{ Authorization: string }> {
     if (!this.current) throw new KheopsAuthError('no_session', 'No one is signed in to KHEOPS in this tab.');
     const user = await this.current.keeper.ensureFresh();
-    return { Authorization: `Bearer ${user.access_token}` };
+    return { Authorization: this.current.keeper.authorization?.() ?? `Bearer ${user.access_token}` };
   }
 
   /**
@@ -273,6 +291,8 @@ export class KheopsSession {
     current.keeper.stop();
     // KHEOPS's link tokens come with no revocation for the viewer; they lapse at their expiry.
     if (!current.keeper.kind.revocable) {
+      // The bridge can at least drop its cookie: the token then lapses where nobody holds it.
+      await current.keeper.endRemotely?.().catch(error => console.warn('[kheops-auth] the bridge did not confirm the sign-out', error));
       this.signOutListeners.forEach(listener => listener('here'));
       return false;
     }
@@ -365,7 +385,7 @@ export class KheopsSession {
     if (keeper.isDue() && keeper.sessionHealth() !== 'ended') {
       keeper.renew().catch(() => undefined);
     }
-    return { Authorization: `Bearer ${keeper.current().access_token}` };
+    return { Authorization: keeper.authorization?.() ?? `Bearer ${keeper.current().access_token}` };
   }
 }
 

@@ -23,13 +23,21 @@ export type SessionKind =
    * like `refresh-token`, that keeps what the launch allowed (`scopes`) since a realm token carries no
    * KHEOPS scopes.
    */
-  | { name: 'upgraded'; renewable: true; end: 'renewed'; revocable: true; scopes: string[] };
+  | { name: 'upgraded'; renewable: true; end: 'renewed'; revocable: true; scopes: string[] }
+  /**
+   * A report-provider code launch redeemed by the bridge (report-provider-bridge/), which keeps the token
+   * in a sealed HttpOnly cookie: the viewer never holds it. Not renewable (KHEOPS renews nothing); its
+   * real end is what the bridge's /session says.
+   */
+  | { name: 'bridge-cookie'; renewable: false; end: 'known'; revocable: false };
 
 export const REFRESH_TOKEN_SESSION: SessionKind = { name: 'refresh-token', renewable: true, end: 'renewed', revocable: true };
 
 export function upgradedSession(scopes: string[]): SessionKind {
   return { name: 'upgraded', renewable: true, end: 'renewed', revocable: true, scopes };
 }
+
+export const BRIDGE_COOKIE_SESSION: SessionKind = { name: 'bridge-cookie', renewable: false, end: 'known', revocable: false };
 
 export function staticTokenSession(end: 'known' | 'unknown'): SessionKind {
   return { name: 'static-token', renewable: false, end, revocable: false };
@@ -52,4 +60,8 @@ export interface Keeper {
   tokensReceivedAt(): number;
   /** The launch's way back to KHEOPS, for a session that came with one. */
   readonly returnUri?: string | undefined;
+  /** The Authorization value DICOMweb requests carry, when it is not `Bearer <access token>` (the bridge's marker). */
+  authorization?(): string;
+  /** Ends the session where it is kept, for a kind that is not revoked at a provider (the bridge's cookie). */
+  endRemotely?(): Promise<void>;
 }

@@ -7,6 +7,8 @@ import type { SessionHealth, TimerApi } from './token-keeper';
 
 export interface StaticTokenRecord extends StaticToken {
   issuer: string;
+  /** A bridge session (session/bridge-cookie.ts): `accessToken` is then the bridge's marker, not a token. */
+  bridge?: boolean | undefined;
 }
 
 /** Kept in sessionStorage (like the OIDC path's tokens) so that a reload of the tab keeps working. */
@@ -82,9 +84,10 @@ export class StaticTokenKeeper implements Keeper {
   constructor(
     private readonly deps: StaticTokenKeeperDeps,
     token: StaticToken,
+    kind?: SessionKind,
   ) {
     this.user = staticUser(token);
-    this.kind = staticTokenSession(token.end ?? 'known');
+    this.kind = kind ?? staticTokenSession(token.end ?? 'known');
     this.returnUri = token.returnUri;
     this.receivedAt = token.receivedAt ?? deps.now();
   }

@@ -17,6 +17,7 @@ import { Reauthentication } from '../session-ui/reauthentication';
 import { announceSessionHealth } from '../session-ui/session-notices';
 import { browserPendingSaveStore } from '../../session/pending-saves';
 import { offerPendingSaves } from '../saves/pending-save-offer';
+import { completeBridgeLanding, isBridgeLanding, windowBridgeBrowser } from '../../launch/bridge-landing';
 import { captureLegacyLaunch, completeLegacyLaunch, refuseCapturedLaunch, windowBrowser } from '../../launch/legacy-launch-capture';
 import { announceStaticSessionHealth, enterStaticSession } from '../session-ui/static-session-notices';
 import { guardUnsavedWork } from '../saves/unsaved-work-guard';
@@ -93,6 +94,11 @@ async function preRegistration(args: PreRegistrationArgs): Promise<void> {
   };
   const outcome = legacyLaunch ? await completeLegacyLaunch(legacyLaunch, config, session, browser) : undefined;
   if (outcome?.kind === 'refused') runtime.refusal = outcome.refusal;
+  // The report-provider bridge's landing: its session (in its cookie) becomes this tab's (launch/bridge-landing.ts).
+  const bridged = !legacyLaunch && isBridgeLanding(window.location.pathname) ? await completeBridgeLanding(config, session, windowBridgeBrowser()) : undefined;
+  if (bridged?.kind === 'refused') runtime.refusal = bridged.refusal;
+  // A bridge session is never upgraded: no earlier launch's upgrade outcome belongs to it.
+  if (bridged?.kind === 'launched') clearUpgradeOutcome(window.sessionStorage);
   if (outcome?.kind === 'launched') {
     if (outcome.upgrade) {
       // The one silent sign-in at the realm; the static session is kept in sessionStorage as the fallback.
@@ -105,7 +111,7 @@ async function preRegistration(args: PreRegistrationArgs): Promise<void> {
       clearUpgradeOutcome(window.sessionStorage);
     }
   }
-  if (outcome?.kind !== 'launched') await session.restore();
+  if (outcome?.kind !== 'launched' && bridged?.kind !== 'launched') await session.restore();
   wireAuthorization(services.userAuthenticationService, session);
   runtime.setup = { ready: true, config, session };
 }

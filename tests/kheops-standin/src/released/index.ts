@@ -12,6 +12,7 @@ import { createSettings } from '../settings.js';
 import { handleThumbnail, isThumbnailPath } from '../study-page.js';
 import { handleReleasedApi, isReleasedApiPath, releasedReportProviders } from './released-api.js';
 import { ReleasedTokens, type ReleasedSettings } from './released-tokens.js';
+import { ReportCodes, type CodeProviderRegistration } from './report-code.js';
 import { handleReleasedUi, isReleasedUiPath, UI_CALLBACK_PATH, UI_CLIENT_ID } from './released-ui.js';
 
 export { UI_CALLBACK_PATH, UI_CLIENT_ID };
@@ -26,6 +27,8 @@ export interface ReleasedKheopsOptions {
   reportTokenTtl?: number;
   testControls?: boolean;
   logFile?: string;
+  /** Report providers of the code form registered in the album (e.g. the report-provider bridge). */
+  codeProviders?: CodeProviderRegistration[];
 }
 
 export interface ReleasedKheops {
@@ -67,8 +70,11 @@ export async function startReleasedKheops(options: ReleasedKheopsOptions): Promi
     log,
     checkToken: (token, scope) => tokens.check(token, scope),
   };
-  const api = { url, root, tokens, reportProviders: releasedReportProviders(options.viewerOrigin) };
-  const ui = { url, root, realmIssuer: options.realmIssuer, viewerOrigin: options.viewerOrigin, orthanc };
+  const codeProviders = options.codeProviders ?? [];
+  const codes = new ReportCodes(root);
+  const reportProviders = releasedReportProviders(options.viewerOrigin);
+  const api = { url, root, tokens, reportProviders, codeProviders, codes };
+  const ui = { url, root, realmIssuer: options.realmIssuer, viewerOrigin: options.viewerOrigin, orthanc, providers: [...reportProviders, ...codeProviders] };
 
   route = async (req, res) => {
     const path = requestPath(req);
@@ -89,6 +95,11 @@ export async function startReleasedKheops(options: ReleasedKheopsOptions): Promi
     switch (control) {
       case 'GET /__test/log':
         return sendJson(res, 200, log.list());
+      // sha256 of each code presented at the token endpoint, and what became of it (never the code).
+      case 'GET /__test/code-redemptions':
+        return sendJson(res, 200, codes.redemptions);
+      case 'GET /__test/code-tokens':
+        return sendJson(res, 200, codes.issuedTokens);
       case 'POST /__test/log/clear':
         log.clear();
         return sendJson(res, 200, { ok: true });

@@ -1,6 +1,7 @@
 // Command line of the released-KHEOPS stand-in (STANDIN_KHEOPS=released, see ../main.ts).
 import { startStandin, type Standin } from '../index.js';
 import { startReleasedKheops, UI_CALLBACK_PATH, type ReleasedKheops } from './index.js';
+import type { CodeProviderRegistration } from './report-code.js';
 
 /** The realm on its own origin, then KHEOPS in front of the same Orthanc; both on loopback only. */
 export async function startReleased(options: {
@@ -12,6 +13,7 @@ export async function startReleased(options: {
   reportTokenTtl?: number | undefined;
   testControls?: boolean;
   logFile?: string | undefined;
+  codeProviders?: CodeProviderRegistration[] | undefined;
 }): Promise<{ realm: Standin; kheops: ReleasedKheops; close(): Promise<void> }> {
   const kheopsUrl = `http://127.0.0.1:${options.port}`;
   const realm = await startStandin({
@@ -32,6 +34,7 @@ export async function startReleased(options: {
       ...(options.reportTokenTtl ? { reportTokenTtl: options.reportTokenTtl } : {}),
       testControls: options.testControls ?? false,
       ...(options.logFile ? { logFile: options.logFile } : {}),
+      ...(options.codeProviders ? { codeProviders: options.codeProviders } : {}),
     });
     return { realm, kheops, close: () => kheops.close().finally(() => realm.close()) };
   } catch (error) {

@@ -7,6 +7,8 @@ import { HttpError, readForm, sendJson } from '../http-utils.js';
 import { defaultReportProviders, REPORT_PATH, REPORT_PROVIDER_CONFIGURATION_PATH, type ReportProviderRegistration } from '../legacy-launches.js';
 import { checkScopesAllowed, isRefusal, parseViewerTokenRequest, TOKEN_EXCHANGE_GRANT_TYPE, TOKEN_EXCHANGE_PARAMETERS, type TokenExchangeParameters } from '../token-exchange-request.js';
 import { VIEWER_TOKEN_ADVERTISED_TTL, type ReleasedTokens } from './released-tokens.js';
+import { escapeHtml } from '../html.js';
+import { CodeFormRefusal, type CodeProviderRegistration, type ReportCodes } from './report-code.js';
 
 export const TOKEN_PATH = '/api/token';
 export const INTROSPECTION_PATH = '/api/token/introspect';
@@ -22,6 +24,9 @@ export interface ReleasedApiContext {
   root: string;
   tokens: ReleasedTokens;
   reportProviders: ReportProviderRegistration[];
+  /** Report providers of the code form (report-code.ts) and the codes KHEOPS makes for them. */
+  codeProviders: CodeProviderRegistration[];
+  codes: ReportCodes;
 }
 
 export function releasedReportProviders(viewerOrigin: string): ReportProviderRegistration[] {
@@ -72,6 +77,7 @@ async function tokenEndpoint(context: ReleasedApiContext, req: IncomingMessage, 
   const form = await readForm(req);
   const repeated = [...new Set(form.keys())].find(name => form.getAll(name).length > 1);
   if (repeated) return oauthError(res, 400, 'invalid_request', `${repeated} is given more than once`);
+  if (form.get('grant_type') === 'authorization_code') return redeemReportCode(context, form, res);
   if (form.get('grant_type') !== TOKEN_EXCHANGE_GRANT_TYPE) return oauthError(res, 400, 'unsupported_grant_type', 'grant_type is not supported');
   const params: TokenExchangeParameters = {};
   for (const name of TOKEN_EXCHANGE_PARAMETERS) {
@@ -123,10 +129,12 @@ async function reportLaunch(context: ReleasedApiContext, req: IncomingMessage, r
   const form = await readForm(req);
   const user = await context.tokens.realmUser(form.get('access_token') ?? '');
   if (!user) throw new HttpError(401, 'sign in to KHEOPS first');
-  const provider = context.reportProviders.find(candidate => candidate.clientId === form.get('client_id'));
-  if (!provider) throw new HttpError(400, 'client_id is not a registered report provider');
   const studyUids = form.getAll('studyUID');
   if (studyUids.length === 0 || studyUids.some(uid => uid.length > 64 || !UID.test(uid))) throw new HttpError(400, 'studyUID must be DICOM UIDs');
+  const codeProvider = context.codeProviders.find(candidate => candidate.clientId === form.get('client_id'));
+  if (codeProvider) return codeLaunch(context, res, codeProvider, user.sub, studyUids);
+  const provider = context.reportProviders.find(candidate => candidate.clientId === form.get('client_id'));
+  if (!provider) throw new HttpError(400, 'client_id is not a registered report provider');
   const scopes = user.scopes.has('write') ? ['read', 'write'] : ['read'];
   const { token, expiresIn } = await context.tokens.mintReportToken({ sub: user.sub, studyUids, scopes, clientId: provider.clientId });
   const fragment = new URLSearchParams({
@@ -153,4 +161,41 @@ async function serverMetadata(context: ReleasedApiContext, res: ServerResponse, 
   if (!check.ok) throw new HttpError(check.status, check.reason);
   const root = `${context.root}/link/${encodeURIComponent(token)}`;
   sendJson(res, 200, { servers: { dicomWeb: [{ name: 'kheops', qidoRoot: root, wadoRoot: root, wadoUriRoot: `${root}/wado`, qidoSupportsIncludeField: true, imageRendering: 'wadors', thumbnailRendering: 'wadors' }] } }, CORS);
+}
+
+/**
+ * The code form: KHEOPS reads the provider's document again (its redirect_uri), and answers a page that
+ * sends the browser there with the code (a meta refresh, as KHEOPS's ReportProviderResource does).
+ */
+async function codeLaunch(context: ReleasedApiContext, res: ServerResponse, provider: CodeProviderRegistration, sub: string, studyUids: string[]): Promise<void> {
+  let document;
+  try {
+    document = await context.codes.providerDocument(provider);
+  } catch (error) {
+    throw new HttpError(502, error instanceof Error ? error.message : 'the report provider cannot be reached');
+  }
+  const query = new URLSearchParams({
+    code: await context.codes.mintCode({ sub, studyUids, clientId: provider.clientId }),
+    conf_uri: `${context.url}${REPORT_PROVIDER_CONFIGURATION_PATH}`,
+    client_id: provider.clientId,
+    return_uri: `${context.url}/`,
+  });
+  for (const uid of studyUids) query.append('studyUID', uid);
+  const target = `${document.redirectUri}?${query.toString()}`;
+  const html = `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="0; URL='${escapeHtml(target)}'"><title>Opening ${escapeHtml(provider.name)}</title></head><body></body></html>`;
+  res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(html);
+}
+
+/** grant_type=authorization_code: private_key_jwt only, a 1 h token with "read write", nothing to renew it. */
+async function redeemReportCode(context: ReleasedApiContext, form: URLSearchParams, res: ServerResponse): Promise<void> {
+  let claims;
+  try {
+    claims = await context.codes.redeem(form, context.codeProviders);
+  } catch (error) {
+    if (error instanceof CodeFormRefusal) return oauthError(res, error.error === 'invalid_client' ? 401 : 400, error.error, error.message);
+    throw error;
+  }
+  const { token, expiresIn } = await context.tokens.mintReportToken({ sub: claims.sub, studyUids: claims.studyUids, scopes: ['read', 'write'], clientId: claims.clientId });
+  context.codes.issuedTokens.push(token);
+  sendJson(res, 200, { access_token: token, token_type: 'bearer', expires_in: expiresIn }, CORS);
 }

@@ -12,7 +12,7 @@ import type { ServerResponse } from 'node:http';
 
 import { escapeHtml, renderPage } from '../html.js';
 import { sendText } from '../http-utils.js';
-import { REPORT_PATH, REPORT_PROVIDER_CLIENT_ID } from '../legacy-launches.js';
+import { REPORT_PATH } from '../legacy-launches.js';
 import type { OrthancClient, StudySummary } from '../orthanc-client.js';
 
 export const UI_CLIENT_ID = 'kheops-ui';
@@ -26,6 +26,8 @@ export interface ReleasedUiContext {
   realmIssuer: string;
   viewerOrigin: string;
   orthanc: OrthancClient;
+  /** The album's report providers: one "Report" button each (a code-form one has a configuration URL). */
+  providers: Array<{ clientId: string; name: string; configurationUrl?: string }>;
 }
 
 export function isReleasedUiPath(path: string): boolean {
@@ -55,7 +57,7 @@ export async function handleReleasedUi(context: ReleasedUiContext, res: ServerRe
 <p class="error" id="launch-error" hidden></p>
 ${problem}
 <div class="studies" id="studies" hidden>
-${studies.map(studyCard).join('\n')}
+${studies.map(study => studyCard(study, context.providers)).join('\n')}
 </div>
 <script src="${OIDC_CLIENT_PATH}"></script>
 <script src="${UI_SCRIPT_PATH}"></script>`;
@@ -83,7 +85,7 @@ function sendScript(res: ServerResponse, script: string): void {
   sendText(res, 200, script, { 'Content-Type': 'text/javascript; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
 }
 
-function studyCard(study: StudySummary): string {
+function studyCard(study: StudySummary, providers: ReleasedUiContext['providers']): string {
   const uid = escapeHtml(study.studyUid);
   const series = study.series
     .map(
@@ -98,15 +100,21 @@ function studyCard(study: StudySummary): string {
       <h2>${escapeHtml(study.patientName || 'Anonymous')} <span class="muted">${escapeHtml(study.patientId)}</span></h2>
       <p>${escapeHtml(study.description || '(no description)')} · ${study.series.length} series</p>
       <button type="button" class="open-study" data-open-viewer data-study-uid="${uid}">Open in OHIF</button>
-      <form class="open-report-provider" method="post" action="${REPORT_PATH}">
-        <input type="hidden" name="studyUID" value="${uid}">
-        <input type="hidden" name="client_id" value="${REPORT_PROVIDER_CLIENT_ID}">
-        <input type="hidden" name="access_token" value="">
-        <button type="submit" class="secondary" data-study-uid="${uid}">Report (OHIF viewer)</button>
-      </form>
+      ${providers.map(provider => reportForm(uid, provider)).join('\n')}
     </header>
     <div class="series-grid">${series}</div>
   </article>`;
+}
+
+function reportForm(uid: string, provider: ReleasedUiContext['providers'][number]): string {
+  // Two classes, so that a page's implicit-form button is still the one 'form.open-report-provider' finds.
+  const kind = provider.configurationUrl ? 'open-code-report-provider' : 'open-report-provider';
+  return `<form class="${kind}" method="post" action="${REPORT_PATH}">
+        <input type="hidden" name="studyUID" value="${uid}">
+        <input type="hidden" name="client_id" value="${escapeHtml(provider.clientId)}">
+        <input type="hidden" name="access_token" value="">
+        <button type="submit" class="secondary" data-study-uid="${uid}" data-client-id="${escapeHtml(provider.clientId)}">Report (${escapeHtml(provider.name)})</button>
+      </form>`;
 }
 
 /** The page's script: what KheopsUI does on a click, in plain browser JavaScript. */
@@ -176,7 +184,7 @@ function uiScript({ url, root, realmIssuer, viewerOrigin }: ReleasedUiContext): 
       if (button) openViewer(button);
     });
     document.addEventListener('submit', async event => {
-      const form = event.target.closest('form.open-report-provider');
+      const form = event.target.closest('form.open-report-provider, form.open-code-report-provider');
       if (!form || form.dataset.ready) return;
       event.preventDefault();
       form.elements.access_token.value = await freshToken();
