@@ -1,13 +1,23 @@
-// Deployment check: npm run check-config -- <app-config.js> [--viewer-origin <origin>] [--offline]
+// Deployment check: npm run check-config -- <app-config.js> [--viewer-origin <origin>] [--viewer-url <url>] [--offline]
 // Validates kheopsAuth with the extension's own code, then asks each provider and DICOMweb root
 // what the viewer will need from them. Exit code 0 when every check passes, 1 otherwise, 2 on usage.
 import path from 'node:path';
 import { parseArguments, USAGE } from '../src/check/arguments';
 import { formatReport } from '../src/check/result';
 import { runDeploymentCheck } from '../src/check/run';
+import { checkViewerStatic } from '../src/check/viewer-static';
+
+/** Takes `--viewer-url <url>` (how the viewer's files are served, viewer-static.ts) out of the arguments. */
+function takeViewerUrl(args: string[]): { args: string[]; viewerUrl?: string } {
+  const at = args.findIndex(arg => arg === '--viewer-url' || arg.startsWith('--viewer-url='));
+  if (at < 0) return { args };
+  const arg = args[at] as string;
+  const viewerUrl = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[at + 1];
+  return { args: args.filter((_, index) => index !== at && (arg.includes('=') || index !== at + 1)), ...(viewerUrl ? { viewerUrl } : {}) };
+}
 
 async function main(): Promise<number> {
-  const args = process.argv.slice(2);
+  const { args, viewerUrl } = takeViewerUrl(process.argv.slice(2));
   if (args.includes('--help') || args.includes('-h')) {
     console.log(USAGE);
     return 0;
@@ -20,6 +30,7 @@ async function main(): Promise<number> {
   // npm runs scripts from the repository root; a relative path means the folder npm was started in.
   const file = path.resolve(process.env.INIT_CWD ?? process.cwd(), parsed.options.file);
   const results = await runDeploymentCheck({ ...parsed.options, file });
+  if (viewerUrl && !parsed.options.offline) results.push(...(await checkViewerStatic(viewerUrl, parsed.options.timeoutMs ?? 10_000)));
   console.log(formatReport(results));
   const failed = results.filter(result => !result.ok).length;
   console.log(failed === 0 ? 'All checks passed.' : `${failed} check${failed === 1 ? '' : 's'} failed.`);
