@@ -29,7 +29,14 @@ async function throttled(setup: ColdLaunchSetup) {
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
   await cdp.send('Network.emulateNetworkConditions', { ...HOSPITAL_LINK });
-  return { context, page };
+  // Where the app bundle came from each time it was asked for: the network, the prefetch cache or the disk cache.
+  const bundleLoads: string[] = [];
+  cdp.on('Network.responseReceived', event => {
+    const { response, type } = event as { response: { url: string; fromPrefetchCache?: boolean; fromDiskCache?: boolean; status: number }; type: string };
+    if (!/\/app\.bundle\.[0-9a-f]+\.js$/.test(new URL(response.url).pathname)) return;
+    bundleLoads.push(`${type}:${response.fromPrefetchCache ? 'prefetch-cache' : response.fromDiskCache ? 'disk-cache' : `network ${response.status}`}`);
+  });
+  return { context, page, bundleLoads };
 }
 
 async function click(page: Page, seriesUid: string): Promise<number> {
@@ -41,8 +48,8 @@ async function click(page: Page, seriesUid: string): Promise<number> {
 }
 
 /** Login path: from pressing "Sign in" on the provider's form (after TIME_ON_FORM_MS on it) to the first image. */
-async function loginPath(setup: ColdLaunchSetup): Promise<number> {
-  const { context, page } = await throttled(setup);
+async function loginPath(setup: ColdLaunchSetup, log: (line: string) => void): Promise<number> {
+  const { context, page, bundleLoads } = await throttled(setup);
   try {
     await page.goto(setup.login.studyPage);
     await click(page, setup.seriesUid);
@@ -55,6 +62,7 @@ async function loginPath(setup: ColdLaunchSetup): Promise<number> {
     await page.click('#login');
     const shownAt = await firstImageAt(page, 180_000);
     await waitForFirstViewportSeries(page, setup.seriesUid, 60_000);
+    log(`[bench] cold launch (a): app bundle ${bundleLoads.join(', ') || 'never seen'}`);
     return shownAt - submittedAt;
   } finally {
     await context.close();
@@ -82,11 +90,11 @@ export async function coldLaunchRatio(setup: ColdLaunchSetup, rounds: number, lo
     let loginMs: number;
     let directMs: number;
     if (round % 2) {
-      loginMs = await loginPath(setup);
+      loginMs = await loginPath(setup, log);
       directMs = await directPath(setup);
     } else {
       directMs = await directPath(setup);
-      loginMs = await loginPath(setup);
+      loginMs = await loginPath(setup, log);
     }
     pairs.push({ numerator: loginMs, denominator: directMs });
     log(`[bench] cold launch round ${round}: login path ${Math.round(loginMs)} ms from "Sign in", no-login path ${Math.round(directMs)} ms from the click, ratio ${(loginMs / directMs).toFixed(3)}`);
