@@ -8,6 +8,7 @@ const INDEX = `<!doctype html><html><head>
 <link rel="manifest" href="/manifest.json">
 <link rel="icon" href="/assets/favicon.ico">
 <script src="/app-config.js"></script>
+<script rel="preload" as="script" type="module" src="/init-service-worker.js"></script>
 <script defer="defer" src="/app.bundle.0f6159c501addfe9.js"></script>
 <script defer="defer" src="/vendor.bundle.0123456789abcdef.js"></script>
 <link href="/app.bundle.css" rel="stylesheet">
@@ -19,19 +20,15 @@ const indexUrl = new URL('http://viewer.test/index.html');
 const answer = (status: number, body = '') => ({ ok: status >= 200 && status < 300, status, text: async () => body });
 const parse = (html: string) => new DOMParser().parseFromString(html, 'text/html');
 
-test("reads the app's scripts and style sheets from index.html: same origin, without app-config.js, icons or the manifest", () => {
-  expect(viewerEntryFiles(INDEX, indexUrl, parse)).toEqual([
-    'http://viewer.test/app.bundle.0f6159c501addfe9.js',
-    'http://viewer.test/vendor.bundle.0123456789abcdef.js',
-    'http://viewer.test/app.bundle.css',
-  ]);
+test("reads the app's scripts from index.html: same origin, without unhashed ones (app-config.js), style sheets, icons or the manifest", () => {
+  expect(viewerEntryFiles(INDEX, indexUrl, parse)).toEqual(['http://viewer.test/app.bundle.0f6159c501addfe9.js', 'http://viewer.test/vendor.bundle.0123456789abcdef.js']);
 });
 
 test('adds one <link rel="prefetch"> per entry file once index.html has arrived', async () => {
   const fetchIndex = jest.fn(async () => answer(200, INDEX));
-  await expect(prefetchViewer({ document, fetch: fetchIndex as unknown as typeof fetch, indexUrl })).resolves.toBe(3);
+  await expect(prefetchViewer({ document, fetch: fetchIndex as unknown as typeof fetch, indexUrl })).resolves.toBe(2);
   const links = [...document.head.querySelectorAll('link[rel="prefetch"]')].map(link => link.getAttribute('href'));
-  expect(links).toEqual(['http://viewer.test/app.bundle.0f6159c501addfe9.js', 'http://viewer.test/vendor.bundle.0123456789abcdef.js', 'http://viewer.test/app.bundle.css']);
+  expect(links).toEqual(['http://viewer.test/app.bundle.0f6159c501addfe9.js', 'http://viewer.test/vendor.bundle.0123456789abcdef.js']);
   expect(fetchIndex).toHaveBeenCalledWith('http://viewer.test/index.html', { credentials: 'same-origin' });
 });
 

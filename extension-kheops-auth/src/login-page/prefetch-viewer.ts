@@ -8,7 +8,14 @@
  * partition (top-level site) is the one /kheops/callback reads from.
  */
 
-/** The files index.html loads before the app can start: its scripts and style sheets, on the viewer's origin. */
+/**
+ * The scripts with hashed names that index.html loads before the app can start, on the viewer's origin: nearly all of the
+ * app's bytes, and named with content hashes (served immutable), so on a warm launch a prefetch costs
+ * no request at all. Style sheets are left out: small, unhashed, each would be revalidated on every launch.
+ */
+/** A name with a content hash (`app.bundle.0f6159c501addfe9.js`): immutable, never revalidated. app-config.js and the like are not. */
+const HASHED_NAME = /[.-][0-9a-f]{8,}\.m?js$/;
+
 export function viewerEntryFiles(indexHtml: string, indexUrl: URL, parse: (html: string) => Document): string[] {
   const doc = parse(indexHtml);
   const urls: string[] = [];
@@ -21,13 +28,13 @@ export function viewerEntryFiles(indexHtml: string, indexUrl: URL, parse: (html:
       return;
     }
     // app-config.js is the deployment's and revalidated on every load; other origins' files are not ours to fetch.
-    if (url.origin !== indexUrl.origin || url.pathname.endsWith('/app-config.js')) return;
+    if (url.origin !== indexUrl.origin || !HASHED_NAME.test(url.pathname)) return;
     if (!urls.includes(url.href)) urls.push(url.href);
   };
   doc.querySelectorAll('script[src]').forEach(script => add(script.getAttribute('src')));
   doc.querySelectorAll('link[href]').forEach(link => {
     const rel = (link.getAttribute('rel') ?? '').toLowerCase().split(/\s+/);
-    if (rel.includes('stylesheet') || rel.includes('modulepreload') || rel.includes('preload')) add(link.getAttribute('href'));
+    if (rel.includes('modulepreload') || (rel.includes('preload') && link.getAttribute('as') === 'script')) add(link.getAttribute('href'));
   });
   return urls;
 }
