@@ -3,9 +3,10 @@
  * launch of the day that download (26.6 MB, about 5 MB compressed) is most of the wait after "Sign
  * in". The small login page reads the app's index.html and asks for its entry files with
  * `<link rel="prefetch">`, not fetch(): a document's fetches are cancelled when it navigates away
- * (to the provider, a moment later), prefetches are not; Chromium keeps them going after the page
- * is left and stores them in the HTTP cache. The login page is on the viewer's origin, so the cache
- * partition (top-level site) is the one /kheops/callback reads from.
+ * (to the provider, a moment later), prefetches are not. The login page is on the viewer's origin, so
+ * the cache partition (top-level site) should be the one /kheops/callback reads from. Measured in
+ * Chromium 156 (docs/performance.md, cold_launch): the prefetch arrives, but the callback page still
+ * fetches the bundle from the network; until that is solved this saves nothing.
  */
 
 /**
