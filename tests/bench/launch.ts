@@ -29,7 +29,9 @@ import { firstImageAt, installFirstImageProbe } from './first-image';
 import { measureThroughput } from './gateway-throughput';
 import { measureTokenCheck } from './token-check-cost';
 import { countNavigations } from './navigations';
-import { formatMs, summarize } from './stats';
+import { coldLaunchRatio } from './cold-launch';
+import { largeStudyRatio, loadLargeStudy } from './large-study';
+import { formatMs, formatRatio, pairedRatio, summarize } from './stats';
 
 function intFromEnv(name: string, fallback: number, min = 1): number {
   const raw = process.env[name];
@@ -46,10 +48,12 @@ const PORTS = {
   anonymousViewer: intFromEnv('BENCH_ANONYMOUS_VIEWER_PORT', 3601),
   anonymousStandin: intFromEnv('BENCH_ANONYMOUS_STANDIN_PORT', 8681),
 };
-const ROUNDS = intFromEnv('BENCH_ROUNDS', 5);
+const ROUNDS = intFromEnv('BENCH_ROUNDS', 8, 2);
 const GATEWAY_REQUESTS = intFromEnv('BENCH_GATEWAY_REQUESTS', 2000);
 const GATEWAY_CONCURRENCY = intFromEnv('BENCH_GATEWAY_CONCURRENCY', 8);
 const GATEWAY_CHUNKS = intFromEnv('BENCH_GATEWAY_CHUNKS', 20);
+const LARGE_ROUNDS = intFromEnv('BENCH_LARGE_ROUNDS', 8, 2);
+const COLD_ROUNDS = intFromEnv('BENCH_COLD_ROUNDS', 6, 2);
 /**
  * Where DICOMweb is, seen from the viewer: 'cross-origin' (default, as the demo and a KHEOPS on its
  * own host: every request with a bearer token needs a CORS preflight) or 'same-origin' (each viewer
@@ -126,12 +130,12 @@ async function waitForViewer(page: Page, origin: string): Promise<void> {
 }
 
 /** Checks that the measured launch really shows the clicked series, drawn (screenshot statistics). */
-async function confirmShown(page: Page, bench: Bench, origin: string): Promise<void> {
+async function confirmShown(page: Page, seriesUid: string, origin: string): Promise<void> {
   const landed = new URL(page.url());
-  if (landed.origin !== origin || landed.searchParams.get('initialSeriesInstanceUID') !== bench.seriesUid) {
+  if (landed.origin !== origin || landed.searchParams.get('initialSeriesInstanceUID') !== seriesUid) {
     throw new Error(`the launch landed on ${landed.href}`);
   }
-  await waitForFirstViewportSeries(page, bench.seriesUid, 60_000);
+  await waitForFirstViewportSeries(page, seriesUid, 60_000);
   await waitForRenderedFirstViewport(page, 60_000);
 }
 
@@ -149,7 +153,7 @@ async function gatewayLogReader(bench: Bench, which: PathName): Promise<() => Pr
   return async () => (await (await fetch(`${bench.stack.standinUrl}/__test/log`)).json()) as Array<{ method: string }>;
 }
 
-async function launchOnce(bench: Bench, which: PathName): Promise<LaunchSample> {
+async function launchOnce(bench: Bench, which: PathName, seriesUid = bench.seriesUid): Promise<LaunchSample> {
   const context = await newViewerContext(bench.browser);
   try {
     await installFirstImageProbe(context, [bench.stack.viewerOrigin, bench.anonymousViewer.origin]);
@@ -160,10 +164,10 @@ async function launchOnce(bench: Bench, which: PathName): Promise<LaunchSample> 
     // (a), signs alice in at the provider with the login form. Not measured.
     const warm = await context.newPage();
     if (which === 'a') {
-      await launchFromStudyPage(warm, bench.stackInfo, bench.seriesUid);
+      await launchFromStudyPage(warm, bench.stackInfo, seriesUid);
     } else {
       await warm.goto(studyPage);
-      await clickThumbnail(warm, bench.seriesUid);
+      await clickThumbnail(warm, seriesUid);
       await waitForViewer(warm, origin);
     }
     await firstImageAt(warm);
@@ -182,7 +186,7 @@ async function launchOnce(bench: Bench, which: PathName): Promise<LaunchSample> 
     await page.goto(studyPage);
     const gatewayLog = await gatewayLogReader(bench, which);
     const navigations = countNavigations(page);
-    const clickedAt = await clickThumbnail(page, bench.seriesUid);
+    const clickedAt = await clickThumbnail(page, seriesUid);
     await waitForViewer(page, origin);
     const shownAt = await firstImageAt(page);
     const timing = await page.evaluate(() => ({
@@ -206,7 +210,7 @@ async function launchOnce(bench: Bench, which: PathName): Promise<LaunchSample> 
     if (sample.documents.some(url => url.includes('/interaction/'))) {
       throw new Error('the provider showed a form during the measured launch: the provider session was not reused');
     }
-    await confirmShown(page, bench, origin);
+    await confirmShown(page, seriesUid, origin);
     return sample;
   } finally {
     await context.close();
@@ -222,10 +226,10 @@ const MAX_RETRIES = 2;
  * and the viewer then never gets past its callback. Such a launch is run again, at most twice per
  * bench, and every failure is printed with the screen the viewer showed.
  */
-async function launchWithRetry(bench: Bench, which: PathName): Promise<LaunchSample> {
+async function launchWithRetry(bench: Bench, which: PathName, seriesUid?: string): Promise<LaunchSample> {
   for (;;) {
     try {
-      return await launchOnce(bench, which);
+      return await launchOnce(bench, which, seriesUid);
     } catch (error) {
       const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
       failures.push(`(${which}) ${message}`);
@@ -277,7 +281,119 @@ async function gatewayThroughput(bench: Bench): Promise<GatewayThroughput> {
 
 const median = (values: number[]) => summarize(values).median;
 
+interface Figures {
+  bench: Bench;
+  workDir: string;
+}
+
+async function launchFigure({ bench }: Figures): Promise<void> {
+  const samples: Record<PathName, LaunchSample[]> = { a: [], b: [] };
+  for (let round = 1; round <= ROUNDS; round++) {
+    // Alternate which path goes first, so slow drift (caches, CPU) does not favour one.
+    const order: PathName[] = round % 2 ? ['a', 'b'] : ['b', 'a'];
+    for (const which of order) {
+      const sample = await launchWithRetry(bench, which);
+      samples[which].push(sample);
+      log(
+        `[bench] round ${round} (${which}): ${Math.round(sample.ms)} ms (click to viewer navigation ${Math.round(sample.beforeViewerMs)}, viewer ${Math.round(sample.viewerMs)}, token exchange ${Math.round(sample.tokenMs)}), ${sample.dicomWebRequests} DICOMweb requests + ${sample.preflights} preflights, ${sample.documents.length} documents, ${sample.redirects.length} redirects`,
+      );
+    }
+  }
+  const a = summarize(samples.a.map(sample => sample.ms));
+  const b = summarize(samples.b.map(sample => sample.ms));
+  const documentsA = median(samples.a.map(sample => sample.documents.length));
+  const documentsB = median(samples.b.map(sample => sample.documents.length));
+  const redirectsA = median(samples.a.map(sample => sample.redirects.length));
+  const redirectsB = median(samples.b.map(sample => sample.redirects.length));
+  const last = (which: PathName) => samples[which][samples[which].length - 1] as LaunchSample;
+  log('');
+  log(`DICOMweb seen from the viewer: ${DICOMWEB}`);
+  log(`launch (a) third-party login, existing provider session: ${formatMs(a)} over ${ROUNDS} rounds`);
+  log(`launch (b) direct, no authentication:                    ${formatMs(b)} over ${ROUNDS} rounds`);
+  const phase = (which: PathName, key: 'beforeViewerMs' | 'viewerMs' | 'tokenMs' | 'preflights' | 'dicomWebRequests') => Math.round(median(samples[which].map(sample => sample[key])));
+  log(`phases (a), medians: click to viewer navigation ${phase('a', 'beforeViewerMs')} ms, viewer to first image ${phase('a', 'viewerMs')} ms (of which token exchange ${phase('a', 'tokenMs')} ms)`);
+  log(`phases (b), medians: click to viewer navigation ${phase('b', 'beforeViewerMs')} ms, viewer to first image ${phase('b', 'viewerMs')} ms`);
+  log(`gateway requests before the first image, medians: (a) ${phase('a', 'dicomWebRequests')} DICOMweb + ${phase('a', 'preflights')} CORS preflights, (b) ${phase('b', 'dicomWebRequests')} DICOMweb + ${phase('b', 'preflights')} CORS preflights`);
+  log(`documents (a): ${documentsA} [${last('a').documents.join(' -> ')}]`);
+  log(`documents (b): ${documentsB} [${last('b').documents.join(' -> ')}]`);
+  log(`redirects (a): ${redirectsA} [${last('a').redirects.join(', ')}]`);
+  log(`redirects (b): ${redirectsB} [${last('b').redirects.join(', ')}]`);
+  log(`launch (a)/(b) of the medians: ${(a.median / b.median).toFixed(3)}`);
+  // The figure: paired rounds (each round's (a) over its (b)), with its interval.
+  const paired = pairedRatio(samples.a.map((sample, i) => ({ numerator: sample.ms, denominator: (samples.b[i] as LaunchSample).ms })));
+  log(`launch_ratio=${formatRatio(paired)} extra_document_loads=${documentsA - documentsB}`);
+}
+
+async function ensureAccessToken(bench: Bench): Promise<void> {
+  // The gateway figure needs a token from a code exchange; without the launch figure, one launch gives it.
+  if (!bench.accessToken) await launchWithRetry(bench, 'a');
+}
+
+async function gatewayFigure({ bench }: Figures): Promise<void> {
+  await ensureAccessToken(bench);
+  log(`[bench] gateway: ${GATEWAY_REQUESTS} GETs of ${bench.metadataPath} per gateway, concurrency ${GATEWAY_CONCURRENCY}`);
+  const gateway = await gatewayThroughput(bench);
+  const f1 = (n: number) => n.toFixed(1);
+  log(`gateway: ${Math.round(gateway.token)} req/s with token check, ${Math.round(gateway.anonymous)} req/s anonymous over the whole run; median of ${GATEWAY_CHUNKS} paired chunks: throughput cost ${f1(100 * (1 - gateway.pairedRatio))} %`);
+  const check = await measureTokenCheck(bench.stack.issuer, bench.stack.dicomWebRoot, bench.accessToken ?? '');
+  // Per request, the anonymous gateway spends concurrency / throughput seconds of wall time.
+  const requestMicroseconds = (1e6 * GATEWAY_CONCURRENCY) / gateway.anonymous;
+  log(`token check alone (in process, ${check.iterations} checks): ${check.microseconds.toFixed(0)} µs each, ${f1((100 * check.microseconds) / requestMicroseconds)} % of an anonymous request's ${Math.round(requestMicroseconds / 1000)} ms`);
+  log(`gateway_ratio=${gateway.pairedRatio.toFixed(3)}`);
+}
+
+async function bundleFigure(): Promise<void> {
+  const modules = runtimeModules();
+  const f1 = (n: number) => n.toFixed(1);
+  const sizes = {
+    extension: fileGzippedKb(modules['extension-kheops-auth.mjs'] as string),
+    mode: fileGzippedKb(modules['mode-kheops.mjs'] as string),
+    login: fileGzippedKb(path.join(REPO_ROOT, 'extension-kheops-auth', 'dist', 'login-page', 'kheops-login.mjs')),
+  };
+  const react = await extensionSizes(REPO_ROOT);
+  log(`bundle_kb=extension-kheops-auth:${f1(sizes.extension)},mode-kheops:${f1(sizes.mode)},kheops-login:${f1(sizes.login)} react_kb=${f1(react.react)} extension_beyond_react_kb=${f1(sizes.extension - react.react)}`);
+}
+
+async function largeStudyFigure({ bench }: Figures): Promise<void> {
+  await loadLargeStudy(bench.stack.orthancUrl, log);
+  await largeStudyRatio(LARGE_ROUNDS, seriesUid => launchWithRetry(bench, 'b', seriesUid), log);
+}
+
+async function coldLaunchFigure({ bench }: Figures): Promise<void> {
+  await coldLaunchRatio(
+    {
+      browser: bench.browser,
+      seriesUid: bench.seriesUid,
+      login: { studyPage: `${bench.stack.studyPageUrl}?user=alice`, viewerOrigin: bench.stack.viewerOrigin, providerOrigin: new URL(bench.stack.issuer).origin },
+      direct: { studyPage: `${bench.anonymousStandin.url}/?user=alice`, viewerOrigin: bench.anonymousViewer.origin },
+      probeOrigins: [bench.stack.viewerOrigin, bench.anonymousViewer.origin],
+    },
+    COLD_ROUNDS,
+    log,
+  );
+}
+
+/**
+ * The figures `npm run bench -- <name>…` selects (all of them, in this order, without a name). A new
+ * figure is one entry: a function of the running bench that prints its own lines.
+ */
+const FIGURES: Record<string, (figures: Figures) => Promise<void>> = {
+  launch: launchFigure,
+  large_study: largeStudyFigure,
+  cold_launch: coldLaunchFigure,
+  gateway: gatewayFigure,
+  bundle: bundleFigure,
+};
+
+function selectedFigures(args: string[]): string[] {
+  const names = args.filter(arg => !arg.startsWith('-'));
+  const unknown = names.filter(name => !(name in FIGURES));
+  if (unknown.length) throw new Error(`unknown bench figure ${unknown.join(', ')}; the figures are ${Object.keys(FIGURES).join(', ')}`);
+  return names.length ? names : Object.keys(FIGURES);
+}
+
 async function main(): Promise<void> {
+  const figures = selectedFigures(process.argv.slice(2));
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'kheops-ohif-bench-'));
   const stops: Array<() => Promise<unknown>> = [];
   const stopAll = async () => {
@@ -287,6 +403,11 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
   try {
+    if (figures.length === 1 && figures[0] === 'bundle') {
+      await bundleFigure();
+      return;
+    }
+    log(`[bench] figures: ${figures.join(', ')}`);
     log(`[bench] starting the stack (viewer ${PORTS.viewer}, stand-in ${PORTS.standin}, Orthanc ${PORTS.orthanc}); DICOMweb ${DICOMWEB}`);
     // Tokens outlive the whole run, so the gateway measurement can reuse one from a launch.
     const stack = await startStack({
@@ -336,61 +457,11 @@ async function main(): Promise<void> {
       browser,
       ...clickedSeries(stack),
     };
-
-    const samples: Record<PathName, LaunchSample[]> = { a: [], b: [] };
-    for (let round = 1; round <= ROUNDS; round++) {
-      // Alternate which path goes first, so slow drift (caches, CPU) does not favour one.
-      const order: PathName[] = round % 2 ? ['a', 'b'] : ['b', 'a'];
-      for (const which of order) {
-        const sample = await launchWithRetry(bench, which);
-        samples[which].push(sample);
-        log(
-          `[bench] round ${round} (${which}): ${Math.round(sample.ms)} ms (click to viewer navigation ${Math.round(sample.beforeViewerMs)}, viewer ${Math.round(sample.viewerMs)}, token exchange ${Math.round(sample.tokenMs)}), ${sample.dicomWebRequests} DICOMweb requests + ${sample.preflights} preflights, ${sample.documents.length} documents, ${sample.redirects.length} redirects`,
-        );
-      }
+    for (const name of figures) {
+      log(`[bench] figure ${name}`);
+      await (FIGURES[name] as (figures: Figures) => Promise<void>)({ bench, workDir });
     }
-
-    log(`[bench] gateway: ${GATEWAY_REQUESTS} GETs of ${bench.metadataPath} per gateway, concurrency ${GATEWAY_CONCURRENCY}`);
-    const gateway = await gatewayThroughput(bench);
-
-    const modules = runtimeModules();
-    const sizes = {
-      extension: fileGzippedKb(modules['extension-kheops-auth.mjs'] as string),
-      mode: fileGzippedKb(modules['mode-kheops.mjs'] as string),
-      login: fileGzippedKb(path.join(REPO_ROOT, 'extension-kheops-auth', 'dist', 'login-page', 'kheops-login.mjs')),
-    };
-    const react = await extensionSizes(REPO_ROOT);
-
-    const a = summarize(samples.a.map(sample => sample.ms));
-    const b = summarize(samples.b.map(sample => sample.ms));
-    const documentsA = median(samples.a.map(sample => sample.documents.length));
-    const documentsB = median(samples.b.map(sample => sample.documents.length));
-    const redirectsA = median(samples.a.map(sample => sample.redirects.length));
-    const redirectsB = median(samples.b.map(sample => sample.redirects.length));
-    const last = (which: PathName) => samples[which][samples[which].length - 1] as LaunchSample;
-    const f1 = (n: number) => n.toFixed(1);
-
-    log('');
-    log(`DICOMweb seen from the viewer: ${DICOMWEB}`);
-    log(`launch (a) third-party login, existing provider session: ${formatMs(a)} over ${ROUNDS} rounds`);
-    log(`launch (b) direct, no authentication:                    ${formatMs(b)} over ${ROUNDS} rounds`);
-    const phase = (which: PathName, key: 'beforeViewerMs' | 'viewerMs' | 'tokenMs' | 'preflights' | 'dicomWebRequests') => Math.round(median(samples[which].map(sample => sample[key])));
-    log(`phases (a), medians: click to viewer navigation ${phase('a', 'beforeViewerMs')} ms, viewer to first image ${phase('a', 'viewerMs')} ms (of which token exchange ${phase('a', 'tokenMs')} ms)`);
-    log(`phases (b), medians: click to viewer navigation ${phase('b', 'beforeViewerMs')} ms, viewer to first image ${phase('b', 'viewerMs')} ms`);
-    log(`gateway requests before the first image, medians: (a) ${phase('a', 'dicomWebRequests')} DICOMweb + ${phase('a', 'preflights')} CORS preflights, (b) ${phase('b', 'dicomWebRequests')} DICOMweb + ${phase('b', 'preflights')} CORS preflights`);
-    log(`documents (a): ${documentsA} [${last('a').documents.join(' -> ')}]`);
-    log(`documents (b): ${documentsB} [${last('b').documents.join(' -> ')}]`);
-    log(`redirects (a): ${redirectsA} [${last('a').redirects.join(', ')}]`);
-    log(`redirects (b): ${redirectsB} [${last('b').redirects.join(', ')}]`);
     log(`failed launches run again: ${failures.length}${failures.length ? ` (${failures.join('; ')})` : ''}`);
-    log(`gateway: ${Math.round(gateway.token)} req/s with token check, ${Math.round(gateway.anonymous)} req/s anonymous over the whole run; median of ${GATEWAY_CHUNKS} paired chunks: throughput cost ${f1(100 * (1 - gateway.pairedRatio))} %`);
-    const check = await measureTokenCheck(bench.stack.issuer, bench.stack.dicomWebRoot, bench.accessToken ?? '');
-    // Per request, the anonymous gateway spends concurrency / throughput seconds of wall time.
-    const requestMicroseconds = (1e6 * GATEWAY_CONCURRENCY) / gateway.anonymous;
-    log(`token check alone (in process, ${check.iterations} checks): ${check.microseconds.toFixed(0)} µs each, ${f1((100 * check.microseconds) / requestMicroseconds)} % of an anonymous request's ${Math.round(requestMicroseconds / 1000)} ms`);
-    log(`bundle_kb=extension-kheops-auth:${f1(sizes.extension)},mode-kheops:${f1(sizes.mode)},kheops-login:${f1(sizes.login)} react_kb=${f1(react.react)} extension_beyond_react_kb=${f1(sizes.extension - react.react)}`);
-    log(`gateway_ratio=${gateway.pairedRatio.toFixed(3)}`);
-    log(`launch_ratio=${(a.median / b.median).toFixed(3)} extra_document_loads=${documentsA - documentsB}`);
   } finally {
     await stopAll();
   }

@@ -15,3 +15,34 @@ export function summarize(values: number[]): Summary {
 export function formatMs({ median, min, max }: Summary): string {
   return `median ${Math.round(median)} ms (min ${Math.round(min)}, max ${Math.round(max)})`;
 }
+
+/** Two-sided 95 % quantiles of Student's t for 1..30 degrees of freedom; beyond, the normal's. */
+const T_975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+
+export interface RatioInterval {
+  /** Geometric mean of the paired ratios. */
+  ratio: number;
+  low: number;
+  high: number;
+  pairs: number;
+}
+
+/**
+ * A ratio from paired rounds (each round measures both sides back to back, so drift on the machine
+ * hits both): the mean of the log ratios with a t-interval, back-transformed. Log ratios, because
+ * a launch's time varies by a factor, not by a fixed amount.
+ */
+export function pairedRatio(pairs: ReadonlyArray<{ numerator: number; denominator: number }>): RatioInterval {
+  if (pairs.length < 2) throw new Error('a paired ratio needs at least two rounds');
+  const logs = pairs.map(pair => Math.log(pair.numerator / pair.denominator));
+  const mean = logs.reduce((sum, value) => sum + value, 0) / logs.length;
+  const variance = logs.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (logs.length - 1);
+  const t = T_975[logs.length - 2] ?? 1.96;
+  const half = (t * Math.sqrt(variance)) / Math.sqrt(logs.length);
+  return { ratio: Math.exp(mean), low: Math.exp(mean - half), high: Math.exp(mean + half), pairs: logs.length };
+}
+
+/** `1.031 [0.925,1.148] (n=8 pairs, ±0.112)`: the figure, its 95 % interval and the interval's half width. */
+export function formatRatio({ ratio, low, high, pairs }: RatioInterval): string {
+  return `${ratio.toFixed(3)} [${low.toFixed(3)},${high.toFixed(3)}] (95 % interval, ${pairs} paired rounds, ±${((high - low) / 2).toFixed(3)})`;
+}

@@ -1,16 +1,26 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { isDicomWebPath, proxyDicomWeb } from './dicomweb-proxy';
 import { startLiveReload, type LiveReload } from './live-reload';
+import { chooseEncoding, CompressedCopies, isCompressible } from './static-compression';
 import { answerLoginPost } from './login-post';
 import { assertPortFree } from './ports';
 
 /** The small login page's build output (npm run build): kheops-login.html and kheops-login.mjs. */
 // From import.meta.url, which jest's swc transform also rewrites for CommonJS (import.meta.dirname it does not).
 export const DEFAULT_LOGIN_PAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'extension-kheops-auth', 'dist', 'login-page');
+
+/** Where the brotli and gzip copies of served files are kept between runs (static-compression.ts). */
+export const DEFAULT_COMPRESSION_CACHE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache', 'compressed');
+
+/** Hashed file names (rspack's content hashes): their content never changes, so a year of caching is safe. */
+export function isHashedAsset(file: string): boolean {
+  const name = path.basename(file);
+  return /\.[0-9a-f]{16}\.(js|css|wasm)$/.test(name) || /^[0-9a-f]{16}\.(wasm|woff2)$/.test(name);
+}
 
 /** Serves the prebuilt OHIF app as a single-page app, with our app-config.js and runtime modules. */
 export interface ViewerHostOptions {
@@ -47,6 +57,8 @@ export interface ViewerHostOptions {
    * bridge replicas at `targets` (origins) in turn, as a round-robin load balancer would send them.
    */
   bridgeProxy?: { pathPrefix: string; targets: string[] } | undefined;
+  /** brotli/gzip copies of compressible files (default: kept in DEFAULT_COMPRESSION_CACHE_DIR); false: always identity. */
+  compression?: CompressedCopies | false;
 }
 
 export interface ViewerHost {
@@ -78,15 +90,34 @@ function contentType(file: string): string {
  * 'no-cache' files are revalidated on every load; an ETag lets that cost a 304 instead of the whole
  * file, as any static file server does (the runtime modules and the login page are loaded per launch).
  */
-function sendFile(req: IncomingMessage, res: ServerResponse, file: string, cache: string, headers: Record<string, string>): void {
+function sendFile(req: IncomingMessage, res: ServerResponse, file: string, cache: string, headers: Record<string, string>, compression?: CompressedCopies | false): void {
   const stat = statSync(file);
-  const etag = `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
+  const compressible = compression !== false && compression !== undefined && isCompressible(file, stat.size);
+  const encoding = compressible ? chooseEncoding(req.headers['accept-encoding']) : undefined;
+  // The copy is made in the background on a first request; until then the file goes as it is.
+  const copy = encoding && compression ? compression.copyOf(file, encoding) : undefined;
+  const variant = copy ? `-${encoding}` : '';
+  const etag = `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}${variant}"`;
+  const vary: Record<string, string> = compressible ? { Vary: 'Accept-Encoding' } : {};
   if (req.headers['if-none-match'] === etag) {
-    res.writeHead(304, { ...headers, ETag: etag, 'Cache-Control': cache }).end();
+    res.writeHead(304, { ...headers, ...vary, ETag: etag, 'Cache-Control': cache }).end();
     return;
   }
-  res.writeHead(200, { ...headers, 'Content-Type': contentType(file), 'Content-Length': stat.size, 'Cache-Control': cache, ETag: etag });
-  createReadStream(file).pipe(res);
+  const body = copy ?? file;
+  res.writeHead(200, {
+    ...headers,
+    ...vary,
+    'Content-Type': contentType(file),
+    'Content-Length': copy ? statSync(copy).size : stat.size,
+    'Cache-Control': cache,
+    ETag: etag,
+    ...(copy && encoding ? { 'Content-Encoding': encoding } : {}),
+  });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  createReadStream(body).pipe(res);
 }
 
 /** Resolves a URL path inside `root`, or undefined when it escapes it or names no file. */
@@ -100,6 +131,13 @@ function fileInside(root: string, urlPath: string): string | undefined {
   const file = path.resolve(root, `.${path.posix.normalize(decoded)}`);
   if (!file.startsWith(`${root}${path.sep}`)) return undefined;
   return existsSync(file) && statSync(file).isFile() ? file : undefined;
+}
+
+/** The app's top-level files (its bundles, styles and WebAssembly all sit there). */
+export function appFiles(distDir: string): string[] {
+  return readdirSync(distDir)
+    .map(name => path.join(distDir, name))
+    .filter(file => statSync(file).isFile());
 }
 
 export async function startViewerHost(options: ViewerHostOptions): Promise<ViewerHost> {
@@ -133,6 +171,9 @@ export async function startViewerHost(options: ViewerHostOptions): Promise<Viewe
   }
   if (options.port !== 0) await assertPortFree(options.port, 'the viewer', 'VIEWER_PORT');
   const headers = options.headers ?? {};
+  const compression = options.compression ?? new CompressedCopies(DEFAULT_COMPRESSION_CACHE_DIR);
+  // The app's own files get their copies in the background (once per version: they stay on disk).
+  if (compression) void compression.makeAll(appFiles(distDir)).catch(() => undefined);
 
   const dicomWebProxy = options.dicomWebProxy ? new URL(options.dicomWebProxy) : undefined;
   const bridgeTargets = (options.bridgeProxy?.targets ?? []).map(target => new URL(target));
@@ -182,7 +223,7 @@ export async function startViewerHost(options: ViewerHostOptions): Promise<Viewe
       const name = urlPath.slice('/modules/'.length);
       const file = modules[name] ?? liveReload?.findModule(name);
       if (file) {
-        sendFile(req, res, file, 'no-cache', headers);
+        sendFile(req, res, file, 'no-cache', headers, compression);
         return;
       }
       res.writeHead(404, headers).end();
@@ -191,15 +232,14 @@ export async function startViewerHost(options: ViewerHostOptions): Promise<Viewe
     const file = urlPath === '/' ? undefined : fileInside(distDir, urlPath);
     if (file) {
       // Bundles carry a content hash in their names; everything else is revalidated.
-      const immutable = /\.[0-9a-f]{16}\.(js|css)$|\.[0-9a-f]{16}\.wasm$/.test(file);
-      sendFile(req, res, file, immutable ? 'public, max-age=31536000, immutable' : 'no-cache', headers);
+      sendFile(req, res, file, isHashedAsset(file) ? 'public, max-age=31536000, immutable' : 'no-cache', headers, compression);
       return;
     }
     if (path.extname(urlPath) !== '') {
       res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('not found');
       return;
     }
-    sendFile(req, res, indexHtml, 'no-cache', headers);
+    sendFile(req, res, indexHtml, 'no-cache', headers, compression);
   };
 
   const server: Server = createServer((req, res) => {

@@ -4,7 +4,8 @@
  */
 import { describeQuestion, describeUnchanged } from '../launch/launch-conflict';
 import { renderQuestion, renderRefusal, renderUnchanged } from './render-status';
-import type { LoginOutcome } from '../login/login-decision';
+import { redirectToProvider, type BeginSignIn, type LoginOutcome } from '../login/login-decision';
+import { prefetchViewer, within } from './prefetch-viewer';
 import { startLogin } from './start-login';
 
 function show(outcome: LoginOutcome): void {
@@ -27,7 +28,17 @@ function show(outcome: LoginOutcome): void {
   }
 }
 
+/** Longest the sign-in waits for the prefetches to be issued (one round trip for index.html, usually a 304). */
+const PREFETCH_WAIT_MS = 400;
+
 async function main(): Promise<void> {
+  // Started first, beside the configuration check and the launch parsing; the page leaves for the
+  // provider only once the prefetches are asked for (or PREFETCH_WAIT_MS has passed).
+  const prefetching = prefetchViewer({ document, fetch: window.fetch.bind(window), indexUrl: new URL('/index.html', window.location.origin) });
+  const begin: BeginSignIn = async (...args) => {
+    await within(prefetching, PREFETCH_WAIT_MS, 0);
+    return redirectToProvider(...args);
+  };
   show(
     await startLogin({
       appConfig: (window as unknown as { config?: unknown }).config,
@@ -35,7 +46,7 @@ async function main(): Promise<void> {
       origin: window.location.origin,
       storage: window.sessionStorage,
       now: () => Date.now(),
-    }),
+    }, begin),
   );
 }
 

@@ -1,6 +1,7 @@
 import { OHIF_DICOMWEB_NAMESPACE, type ExtensionManager } from '../api';
 import { describeDataset, serializeDataset, type PendingSaveStore } from '../../session/pending-saves';
 import { withLiveAuthorization } from './live-authorization';
+import { documentFirstImageSignals, FirstImageFirst, type SeriesLoad } from './first-image-first';
 import { callWithRecovery, isForbidden, type RecoveringSession } from './request-retry';
 import { refusedSaveMessage } from '../../session/store-permission';
 
@@ -93,7 +94,29 @@ function wrapAt(instance: Record<string, unknown>, path: readonly string[], wrap
  * are read when each request is sent, so bulk data fetched through the functions OHIF attaches to
  * instance metadata carries the current token too (live-authorization.ts).
  */
-export function createAuthenticatedDataSourceModule(session: () => AuthenticatedSession | undefined) {
+/** In a page, the clicked series first (first-image-first.ts); elsewhere (no document) nothing waits. */
+function pageFirstImageFirst(): FirstImageFirst | undefined {
+  if (typeof document === 'undefined' || typeof window === 'undefined') return undefined;
+  return new FirstImageFirst({ signals: documentFirstImageSignals(document, window), search: () => window.location.search });
+}
+
+/** The study queries that wait for the first image, and the series metadata load whose order it sets. */
+function putClickedSeriesFirst(instance: Record<string, unknown>, firstImage: FirstImageFirst): void {
+  wrapAt(instance, ['query', 'studies', 'search'], (original, owner) => (...args: unknown[]) => firstImage.afterFirstImage(() => Promise.resolve(original.apply(owner, args))));
+  wrapAt(instance, ['retrieve', 'series', 'metadata'], (original, owner) => (...args: unknown[]) => {
+    const result = Promise.resolve(original.apply(owner, args));
+    const options = args[0] as { returnPromises?: boolean } | undefined;
+    if (!options?.returnPromises) return result;
+    return result.then(loads => (Array.isArray(loads) ? firstImage.orderSeriesLoads(loads as SeriesLoad[]) : loads));
+  });
+}
+
+export interface AuthenticatedDataSourceOptions {
+  /** Who orders the study load (default: the page's FirstImageFirst); undefined: OHIF's own order. */
+  firstImageFirst?: () => FirstImageFirst | undefined;
+}
+
+export function createAuthenticatedDataSourceModule(session: () => AuthenticatedSession | undefined, options: AuthenticatedDataSourceOptions = {}) {
   return [
     {
       name: 'dicomweb',
@@ -115,6 +138,8 @@ export function createAuthenticatedDataSourceModule(session: () => Authenticated
             };
           });
         }
+        const firstImage = (options.firstImageFirst ?? pageFirstImageFirst)();
+        if (firstImage) putClickedSeriesFirst(instance, firstImage);
         return instance;
       },
     },
