@@ -29,6 +29,11 @@ export interface TrustedIssuer {
    * the provider's own session (its sign-in cookie) is left as it is.
    */
   postLogoutRedirectUri?: string | undefined;
+  /**
+   * The address of this KHEOPS's own pages (where clinicians open studies). Refusal screens offer
+   * "Back to KHEOPS" there; it comes from the configuration only, never from a launch's parameters.
+   */
+  kheopsUrl?: string | undefined;
 }
 
 export type LaunchKind = 'oidc' | 'viewer-link' | 'report-provider';

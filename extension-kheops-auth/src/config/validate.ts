@@ -87,6 +87,7 @@ function validateIssuer(input: unknown, index: number, problems: ConfigProblem[]
   const launches = checkLaunches(input.launches, `${key}.launches`, problems);
   const upgradeThrough = input.upgradeThrough === undefined ? undefined : checkSecureUrl(input.upgradeThrough, `${key}.upgradeThrough`, problems);
   const postLogoutRedirectUri = input.postLogoutRedirectUri === undefined ? undefined : checkSecureUrl(input.postLogoutRedirectUri, `${key}.postLogoutRedirectUri`, problems);
+  const kheopsUrl = input.kheopsUrl === undefined ? undefined : checkSecureUrl(input.kheopsUrl, `${key}.kheopsUrl`, problems);
   if (problems.length > before || !issuer || !dicomWebRoot || !launches) {
     return undefined;
   }
@@ -99,6 +100,7 @@ function validateIssuer(input: unknown, index: number, problems: ConfigProblem[]
     launches,
     ...(upgradeThrough ? { upgradeThrough } : {}),
     ...(postLogoutRedirectUri ? { postLogoutRedirectUri } : {}),
+    ...(kheopsUrl ? { kheopsUrl } : {}),
   };
 }
 
