@@ -58,7 +58,8 @@ window.config = {
           "oidc",
           "viewer-link",
           "report-provider"
-        ]
+        ],
+        "kheopsUrl": "http://127.0.0.1:8080/"
       }
     ]
   }

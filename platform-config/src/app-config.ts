@@ -18,6 +18,8 @@ export interface KheopsInstance {
   upgradeThrough?: string;
   /** Sign-out also ends the provider's session and it returns here (kheopsAuth `postLogoutRedirectUri`). */
   postLogoutRedirectUri?: string;
+  /** This KHEOPS's own pages, where refusal screens lead back to (kheopsAuth `kheopsUrl`). */
+  kheopsUrl?: string;
 }
 
 export interface ViewerAppConfigOptions {
@@ -90,6 +92,7 @@ export function viewerAppConfig(options: ViewerAppConfigOptions): Record<string,
         ...(instance.launches ? { launches: instance.launches } : {}),
         ...(instance.upgradeThrough ? { upgradeThrough: instance.upgradeThrough } : {}),
         ...(instance.postLogoutRedirectUri ? { postLogoutRedirectUri: instance.postLogoutRedirectUri } : {}),
+        ...(instance.kheopsUrl ? { kheopsUrl: instance.kheopsUrl } : {}),
       })),
     },
   };

@@ -33,6 +33,8 @@ export function standinAppConfig(viewerOrigin: string, standin: StandinEndpoints
         clientId: standin.clientId,
         dicomWebRoot: standin.dicomWebRoot,
         displayName: 'KHEOPS (local stand-in)',
+        // Its study page, at the root of the stand-in's origin: where refusal screens lead back to.
+        kheopsUrl: `${new URL(standin.issuer).origin}/`,
         // The stand-in also plays released KHEOPS's launches (viewer links, report provider).
         launches: ['oidc', 'viewer-link', 'report-provider'],
       },
