@@ -25,6 +25,8 @@ import { enterSessionBadge } from '../session-ui/viewer-session-badge';
 import { browserTimers } from '../../session/token-keeper';
 import { clearUpgradeOutcome, saveUpgradeOutcome } from '../../session/silent-upgrade';
 import { announceUpgradeOutcome, upgradeNote } from '../session-ui/upgrade-notice';
+import { installHttpErrorHandler } from '../viewing/http-error-handler';
+import { enterEndedSessionGuard } from '../viewing/ended-session-guard';
 
 /** How long preRegistration waits for the page to leave for the realm before it goes on with the static session. */
 const UPGRADE_DEPARTURE_TIMEOUT_MS = 15_000;
@@ -54,6 +56,7 @@ async function preRegistration(args: PreRegistrationArgs): Promise<void> {
   // First of all: a launch URL of released KHEOPS holds a token; it leaves the address bar and history now.
   const browser = windowBrowser();
   const legacyLaunch = captureLegacyLaunch(browser);
+  installHttpErrorHandler(args.appConfig);
   let config: KheopsAuthConfig;
   try {
     config = checkedConfig(readConfiguration(args), args.appConfig?.dataSources);
@@ -148,7 +151,7 @@ function onModeEnter({
   servicesManager: {
     services: Omit<Services, 'userAuthenticationService'>;
   };
-  extensionManager: Pick<ExtensionManager, 'getActiveDataSource'>;
+  extensionManager: Pick<ExtensionManager, 'getActiveDataSource' | 'getModuleEntry'>;
 }): void {
   onModeExit();
   // Where a launch this tab's person cancels comes back to (login-page/, routes/LoginRoute.tsx).
@@ -167,6 +170,7 @@ function onModeEnter({
     runtime.undoOnModeExit.push(
       enterStaticSession(setup.session, services.uiNotificationService, returnUri, { now: () => Date.now(), timers: browserTimers, announced: runtime }),
       enterSessionBadge(setup.session, services, returnUri, () => upgradeNote(window.sessionStorage, setup.session.isRenewable())),
+      enterEndedSessionGuard(setup.session, extensionManager),
     );
     announceUpgradeOutcome(services.uiNotificationService, window.sessionStorage, () => setup.session.signedInUser()?.name);
   }
