@@ -27,6 +27,7 @@ import { clearUpgradeOutcome, saveUpgradeOutcome } from '../../session/silent-up
 import { announceUpgradeOutcome, upgradeNote } from '../session-ui/upgrade-notice';
 import { installHttpErrorHandler } from '../viewing/http-error-handler';
 import { enterEndedSessionGuard } from '../viewing/ended-session-guard';
+import { mipOverlayCustomization } from '../viewing/mip-overlay';
 
 /** How long preRegistration waits for the page to leave for the realm before it goes on with the static session. */
 const UPGRADE_DEPARTURE_TIMEOUT_MS = 15_000;
@@ -182,7 +183,8 @@ function onModeExit(): void {
 
 function getCustomizationModule() {
   const setup = runtime.setup;
-  return routesCustomization(setup.ready ? setup.config.routes : undefined);
+  // Both in the global scope, which survives OHIF's reset of the mode and default scopes.
+  return routesCustomization(setup.ready ? setup.config.routes : undefined).map(entry => ({ ...entry, value: { ...entry.value, ...mipOverlayCustomization() } }));
 }
 
 /** The OHIF extension definition: sign-in routes, and the bearer token on every DICOMweb request. */
