@@ -30,6 +30,7 @@ import { measureThroughput } from './gateway-throughput';
 import { measureTokenCheck } from './token-check-cost';
 import { countNavigations } from './navigations';
 import { formatMs, summarize } from './stats';
+import { measureMipTiming } from './mip';
 
 function intFromEnv(name: string, fallback: number, min = 1): number {
   const raw = process.env[name];
@@ -50,6 +51,7 @@ const ROUNDS = intFromEnv('BENCH_ROUNDS', 5);
 const GATEWAY_REQUESTS = intFromEnv('BENCH_GATEWAY_REQUESTS', 2000);
 const GATEWAY_CONCURRENCY = intFromEnv('BENCH_GATEWAY_CONCURRENCY', 8);
 const GATEWAY_CHUNKS = intFromEnv('BENCH_GATEWAY_CHUNKS', 20);
+const MIP_ROUNDS = intFromEnv('BENCH_MIP_ROUNDS', 3, 0);
 /**
  * Where DICOMweb is, seen from the viewer: 'cross-origin' (default, as the demo and a KHEOPS on its
  * own host: every request with a bearer token needs a CORS preflight) or 'same-origin' (each viewer
@@ -352,6 +354,7 @@ async function main(): Promise<void> {
 
     log(`[bench] gateway: ${GATEWAY_REQUESTS} GETs of ${bench.metadataPath} per gateway, concurrency ${GATEWAY_CONCURRENCY}`);
     const gateway = await gatewayThroughput(bench);
+    const mip = MIP_ROUNDS > 0 ? await measureMipTiming(bench.browser, bench.stackInfo, bench.seriesUid, MIP_ROUNDS, log) : undefined;
 
     const modules = runtimeModules();
     const sizes = {
@@ -390,6 +393,7 @@ async function main(): Promise<void> {
     log(`token check alone (in process, ${check.iterations} checks): ${check.microseconds.toFixed(0)} µs each, ${f1((100 * check.microseconds) / requestMicroseconds)} % of an anonymous request's ${Math.round(requestMicroseconds / 1000)} ms`);
     log(`bundle_kb=extension-kheops-auth:${f1(sizes.extension)},mode-kheops:${f1(sizes.mode)},kheops-login:${f1(sizes.login)} react_kb=${f1(react.react)} extension_beyond_react_kb=${f1(sizes.extension - react.react)}`);
     log(`gateway_ratio=${gateway.pairedRatio.toFixed(3)}`);
+    if (mip) log(`MPR: ${formatMs(mip.mpr)}, MIP: ${formatMs(mip.mip)} over ${MIP_ROUNDS} rounds (Layout preset to every pane drawn)\nmip_ratio=${mip.ratio.toFixed(3)}`);
     log(`launch_ratio=${(a.median / b.median).toFixed(3)} extra_document_loads=${documentsA - documentsB}`);
   } finally {
     await stopAll();
