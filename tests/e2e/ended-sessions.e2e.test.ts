@@ -1,6 +1,8 @@
 // When the session is over, the viewer says so on every viewport instead of drawing the frames the
 // server now refuses as grey holes; and a second launch into a tab at work loses nothing.
+import type { Dialog } from 'playwright-core';
 import { artifactPath, useBrowser } from './support/browser';
+import { drawTrackedLength, measurements, until } from './support/measurements';
 import { gatewayLog } from './support/gateway-log';
 import { clickedCtSeries, openClinicianPage, openStudyAtFirstImage, waitForFirstViewportSeries } from './support/launch';
 import { stackInfo } from './support/stack-info';
@@ -88,6 +90,55 @@ test('after sign-out no image loads silently', async () => {
     console.log(consoleLines.slice(-40).join('\n'));
     throw error;
   } finally {
+    await context.close();
+  }
+});
+
+test("cancel on another user's launch keeps the measurement", async () => {
+  const { study, series } = clickedCtSeries(stack);
+  const { context, page, consoleLines } = await openClinicianPage(browser);
+  const dialogs: string[] = [];
+  const onDialog = (dialog: Dialog) => {
+    dialogs.push(dialog.type());
+    void dialog.dismiss();
+  };
+  try {
+    await openStudyAtFirstImage(page, stack, series.seriesInstanceUID);
+    const viewerPage = `${new URL(page.url()).pathname}${new URL(page.url()).search}`;
+    // Drawn with the mouse: a user gesture, after which Chromium would show a beforeunload dialog if asked to.
+    const drawn = await drawTrackedLength(page);
+    page.on('dialog', onDialog);
+
+    // KHEOPS opens bob's launch in alice's tab: the page is replaced at once, and the question comes
+    // first, without the browser's "Leave site?".
+    const target = `${stack.viewerOrigin}/kheops?StudyInstanceUIDs=${study.studyInstanceUID}&initialSeriesInstanceUID=${series.seriesInstanceUID}`;
+    await page.goto(`${stack.viewerOrigin}/kheops/login?${new URLSearchParams({ iss: stack.issuer, login_hint: 'bob', target_link_uri: target }).toString()}`, { timeout: 60_000 });
+    const question = page.locator('[data-kheops-auth-status="confirm"]');
+    await question.waitFor({ timeout: 60_000 });
+    expect(dialogs).toEqual([]);
+    await page.screenshot({ path: artifactPath('cancel-keeps-work.question.png') });
+
+    // Cancel: alice's page comes back with her measurement, drawn, still counted as unsaved work.
+    await question.locator('[data-kheops-auth-action="cancel"]').click();
+    await page.waitForURL(url => `${url.pathname}${url.search}` === viewerPage, { timeout: 60_000 });
+    await waitForFirstViewportSeries(page, series.seriesInstanceUID);
+    const back = await until('the kept measurement', async () => {
+      const now = await measurements(page);
+      return now.length === 1 ? now : undefined;
+    }, 90_000);
+    expect(back[0]?.toolName).toBe('Length');
+    expect(back[0]?.length).toBeCloseTo(drawn, 0);
+    await until('the measurement drawn', async () => ((await page.locator('[data-cy="viewport-pane"] svg line, [data-cy="viewport-pane"] svg path').count()) > 0 ? true : undefined), 60_000);
+    await page.screenshot({ path: artifactPath('cancel-keeps-work.back.png') });
+    // Handed back once: the tab's storage no longer holds it.
+    expect(await page.evaluate(() => window.sessionStorage.getItem('kheops-auth.kept-work'))).toBeNull();
+    expect(dialogs).toEqual([]);
+  } catch (error) {
+    await page.screenshot({ path: artifactPath('cancel-keeps-work.failure.png') }).catch(() => undefined);
+    console.log(consoleLines.slice(-40).join('\n'));
+    throw error;
+  } finally {
+    page.off('dialog', onDialog);
     await context.close();
   }
 });

@@ -96,6 +96,11 @@ export interface CornerstoneLibraries {
     imageLoadPoolManager?: RequestPoolManager;
     imageRetrievalPoolManager?: RequestPoolManager;
     Enums?: { RequestType?: Record<string, string> };
+    getEnabledElements?: () => Array<{ viewport?: { getFrameOfReferenceUID?: () => string | undefined } }>;
+  };
+  /** cornerstone tools: its annotation state is what OHIF's measurements are made of (ANNOTATION_ADDED adds one). */
+  cornerstoneTools?: {
+    annotation?: { state?: { getAllAnnotations(): unknown[]; addAnnotation(annotation: unknown, group?: unknown): string } };
   };
 }
 

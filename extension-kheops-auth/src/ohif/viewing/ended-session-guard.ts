@@ -1,5 +1,5 @@
 import type { SessionHealth } from '../../session/token-keeper';
-import { OHIF_CORNERSTONE_UTILITIES, type CornerstoneUtilityEntry } from '../api';
+import { appCornerstone } from '../app-cornerstone';
 import { coverViewports, type EndedSessionCoverText } from './ended-session-cover';
 import { imageLoadingSwitch, type ImageLoadingSwitch } from './image-loading-switch';
 
@@ -45,8 +45,7 @@ export function guardEndedSession(session: GuardedSession, loading: ImageLoading
 
 /** The switch over the app's own cornerstone request pools, from OHIF's cornerstone extension. */
 export function appImageLoading(extensionManager: { getModuleEntry(namespace: string): unknown }): ImageLoadingSwitch {
-  const entry = extensionManager.getModuleEntry(OHIF_CORNERSTONE_UTILITIES) as CornerstoneUtilityEntry | undefined;
-  const libraries = typeof entry?.exports?.getCornerstoneLibraries === 'function' ? entry.exports.getCornerstoneLibraries() : undefined;
+  const libraries = appCornerstone(extensionManager);
   if (!libraries) console.warn('[kheops-auth] OHIF\'s cornerstone extension gives no cornerstone; frames are not held once the session ends.');
   return imageLoadingSwitch(libraries);
 }

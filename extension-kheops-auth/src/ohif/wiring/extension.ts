@@ -28,6 +28,8 @@ import { announceUpgradeOutcome, upgradeNote } from '../session-ui/upgrade-notic
 import { installHttpErrorHandler } from '../viewing/http-error-handler';
 import { enterEndedSessionGuard } from '../viewing/ended-session-guard';
 import { mipOverlayCustomization } from '../viewing/mip-overlay';
+import { appCornerstone } from '../app-cornerstone';
+import { keepWork, restoreKeptWork } from '../saves/kept-work';
 
 /** How long preRegistration waits for the page to leave for the realm before it goes on with the static session. */
 const UPGRADE_DEPARTURE_TIMEOUT_MS = 15_000;
@@ -158,7 +160,12 @@ function onModeEnter({
   // Where a launch this tab's person cancels comes back to (login-page/, routes/LoginRoute.tsx).
   rememberViewerPage(window.sessionStorage, window.location);
   const { services } = servicesManager;
-  if (services.measurementService) runtime.undoOnModeExit.push(guardUnsavedWork(services.measurementService, commandsManager, window));
+  const cornerstone = appCornerstone(extensionManager);
+  const owner = { user: () => runtime.authenticatedSession?.userId(), study: new URLSearchParams(window.location.search).get('StudyInstanceUIDs')?.split(',')[0] };
+  if (services.measurementService) {
+    runtime.undoOnModeExit.push(guardUnsavedWork(services.measurementService, commandsManager, window, () => keepWork(window.sessionStorage, cornerstone, owner)));
+  }
+  runtime.undoOnModeExit.push(restoreKeptWork(window.sessionStorage, cornerstone, owner, browserTimers));
   offerWaitingReports(services, extensionManager);
   if (!guardStoreCommand(commandsManager, currentStorePermission)) {
     console.warn('[kheops-auth] OHIF has no createStoreFunction command; saving is not checked against the granted scopes.');
