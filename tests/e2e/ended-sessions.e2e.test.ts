@@ -6,6 +6,7 @@ import { drawTrackedLength, measurements, until } from './support/measurements';
 import { gatewayLog } from './support/gateway-log';
 import { clickedCtSeries, openClinicianPage, openStudyAtFirstImage, waitForFirstViewportSeries } from './support/launch';
 import { stackInfo } from './support/stack-info';
+import { waitForRenderedFirstViewport } from './support/viewer';
 
 const stack = stackInfo();
 const browser = useBrowser();
@@ -121,6 +122,8 @@ test("cancel on another user's launch keeps the measurement", async () => {
     // Cancel: alice's page comes back with her measurement, drawn, still counted as unsaved work.
     await question.locator('[data-kheops-auth-action="cancel"]').click();
     await page.waitForURL(url => `${url.pathname}${url.search}` === viewerPage, { timeout: 60_000 });
+    // Drawn first: OHIF's viewport grid service throws when asked before its React provider mounts.
+    await waitForRenderedFirstViewport(page);
     await waitForFirstViewportSeries(page, series.seriesInstanceUID);
     const back = await until('the kept measurement', async () => {
       const now = await measurements(page);

@@ -106,6 +106,7 @@ test('a second launch while work is unsaved keeps it', async () => {
     page.on('dialog', onDialog);
     await page.goto(launch, { timeout: 60_000 });
     await page.waitForURL(url => url.pathname === '/kheops', { timeout: 60_000 });
+    await waitForRenderedFirstViewport(page);
     await waitForFirstViewportSeries(page, series.seriesInstanceUID);
     await until('the kept measurement', async () => ((await measurements(page)).length === 1 ? true : undefined), 90_000);
     expect(dialogs).toEqual([]);
