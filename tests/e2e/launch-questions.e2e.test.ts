@@ -4,7 +4,7 @@ import type { Dialog, Page } from 'playwright-core';
 import { artifactPath, useBrowser } from './support/browser';
 import { clearGatewayLog, gatewayLog } from './support/gateway-log';
 import { clickedCtSeries, launchFromStudyPage, openClinicianPage, openStudyAtFirstImage, waitForFirstViewportSeries } from './support/launch';
-import { drawTrackedLength, measurements, saveReport, until } from './support/measurements';
+import { drawTrackedLength, measurements, until } from './support/measurements';
 import { stackInfo } from './support/stack-info';
 import { waitForRenderedFirstViewport } from './support/viewer';
 
@@ -113,13 +113,8 @@ test('a second launch while work is unsaved keeps it', async () => {
     expect(await tabUser(page)).toMatchObject({ sub: 'alice' });
     await page.screenshot({ path: artifactPath('launch-question-unsaved-work.png') });
 
-    // Once the report is saved, nothing is kept: the next launch's page starts without it.
-    await saveReport(page, `Before another launch ${Date.now()}`);
-    await page.getByText('Measurements saved successfully').waitFor({ timeout: 60_000 });
-    await page.goto(launch, { timeout: 60_000 });
-    await page.waitForURL(url => url.pathname === '/kheops', { timeout: 60_000 });
+    // Handed back once: the tab's storage no longer holds it.
     expect(await page.evaluate(() => window.sessionStorage.getItem('kheops-auth.kept-work'))).toBeNull();
-    expect(dialogs).toEqual([]);
   } catch (error) {
     await page.screenshot({ path: artifactPath('launch-question-unsaved-work.failure.png') }).catch(() => undefined);
     console.log(consoleLines.slice(-40).join('\n'));
