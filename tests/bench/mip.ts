@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { newViewerContext } from '../e2e/support/browser';
 import { openStudyAtFirstImage } from '../e2e/support/launch';
 import type { StackInfo } from '../e2e/support/stack-info';
-import { waitForRenderedPanes } from '../e2e/support/viewer';
+import { imageStats } from '../e2e/support/image-stats';
 import { summarize, type Summary } from './stats';
 
 type Layout = 'MPR' | 'MIP';
@@ -23,8 +23,22 @@ async function timeToLayout(page: Page, layout: Layout): Promise<number> {
   await preset.click({ noWaitAfter: true, timeout: 60_000 });
   // Panes of the stack layout are replaced; wait for the new layout's own panes, each drawn.
   await page.waitForFunction(count => document.querySelectorAll('[data-cy="viewport-pane"]').length === count, PANES[layout], { timeout: 120_000, polling: 50 });
-  await waitForRenderedPanes(page, PANES[layout], 180_000);
+  await drawnPanes(page, PANES[layout]);
   return Date.now() - started;
+}
+
+/** Every pane drawn (as waitForRenderedPanes checks), with screenshots allowed to wait while a volume is built. */
+async function drawnPanes(page: Page, count: number): Promise<void> {
+  const panes = page.locator('[data-cy="viewport-pane"]');
+  for (let attempt = 0; attempt < 600; attempt++) {
+    let drawn = 0;
+    for (let i = 0; i < count; i++) {
+      const stats = imageStats(await panes.nth(i).screenshot({ timeout: 180_000 }));
+      if (stats.litFraction > 0.05 && stats.stddev > 10) drawn += 1;
+    }
+    if (drawn === count) return;
+  }
+  throw new Error(`the ${count} panes were not drawn`);
 }
 
 export interface MipTiming {
