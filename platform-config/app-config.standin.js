@@ -61,7 +61,8 @@ window.config = {
         ],
         "savePermission": {
           "scope": "write"
-        }
+        },
+        "kheopsUrl": "http://127.0.0.1:8080/"
       }
     ]
   }

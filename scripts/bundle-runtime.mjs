@@ -135,6 +135,8 @@ h1{font-size:1.4rem;margin:0 0 .75rem;color:#9ccef9}
 .kheops-auth-message{margin:0 0 .75rem;white-space:pre-wrap}
 .kheops-auth-hint{margin:0 0 .75rem;color:#b9c3d6}
 .kheops-auth-reason{margin:0;font-size:.8rem;color:#7d8aa3}
+.kheops-auth-reason p{margin:.25rem 0 0}
+.kheops-auth-back{display:inline-block;margin:0 0 .5rem;font-weight:600;padding:.5rem 1.1rem;border-radius:.5rem;background:#5acce6;color:#090c29;text-decoration:none}
 .kheops-auth-actions{display:flex;gap:.75rem;margin-top:1.25rem}
 .kheops-auth-actions button{font:inherit;font-weight:600;padding:.5rem 1.1rem;border-radius:.5rem;border:1px solid #5acce6;background:#5acce6;color:#090c29;cursor:pointer}
 .kheops-auth-actions button[data-kheops-auth-action=cancel]{background:transparent;color:#e6ecf5;border-color:#7d8aa3}

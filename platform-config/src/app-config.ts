@@ -23,6 +23,8 @@ export interface KheopsInstance {
    * save and keeps a refused report; `{ scope: 'write' }` allows it only when that scope is granted.
    */
   savePermission?: 'server-decides' | { scope: string };
+  /** This KHEOPS's own pages, where refusal screens lead back to (kheopsAuth `kheopsUrl`). */
+  kheopsUrl?: string;
 }
 
 export interface ViewerAppConfigOptions {
@@ -101,6 +103,7 @@ export function viewerAppConfig(options: ViewerAppConfigOptions): Record<string,
         ...(instance.upgradeThrough ? { upgradeThrough: instance.upgradeThrough } : {}),
         ...(instance.postLogoutRedirectUri ? { postLogoutRedirectUri: instance.postLogoutRedirectUri } : {}),
         ...(instance.savePermission ? { savePermission: instance.savePermission } : {}),
+        ...(instance.kheopsUrl ? { kheopsUrl: instance.kheopsUrl } : {}),
       })),
     },
   };

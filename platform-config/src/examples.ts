@@ -40,6 +40,8 @@ export function standinAppConfig(
         clientId: standin.clientId,
         dicomWebRoot: standin.dicomWebRoot,
         displayName: 'KHEOPS (local stand-in)',
+        // Its study page, at the root of the stand-in's origin: where refusal screens lead back to.
+        kheopsUrl: `${new URL(standin.issuer).origin}/`,
         // The stand-in also plays released KHEOPS's launches (viewer links, report provider).
         launches: ['oidc', 'viewer-link', 'report-provider'],
         // KHEOPS as its own provider grants `write` only to who may write, so a read-only session is told before it saves.

@@ -32,6 +32,7 @@ import { countNavigations } from './navigations';
 import { coldLaunchRatio } from './cold-launch';
 import { largeStudyRatio, loadLargeStudy } from './large-study';
 import { formatMs, formatRatio, pairedRatio, summarize } from './stats';
+import { measureMipTiming } from './mip';
 
 function intFromEnv(name: string, fallback: number, min = 1): number {
   const raw = process.env[name];
@@ -54,6 +55,7 @@ const GATEWAY_CONCURRENCY = intFromEnv('BENCH_GATEWAY_CONCURRENCY', 8);
 const GATEWAY_CHUNKS = intFromEnv('BENCH_GATEWAY_CHUNKS', 20);
 const LARGE_ROUNDS = intFromEnv('BENCH_LARGE_ROUNDS', 8, 2);
 const COLD_ROUNDS = intFromEnv('BENCH_COLD_ROUNDS', 6, 2);
+const MIP_ROUNDS = intFromEnv('BENCH_MIP_ROUNDS', 3);
 /**
  * Where DICOMweb is, seen from the viewer: 'cross-origin' (default, as the demo and a KHEOPS on its
  * own host: every request with a bearer token needs a CORS preflight) or 'same-origin' (each viewer
@@ -373,6 +375,12 @@ async function coldLaunchFigure({ bench }: Figures): Promise<void> {
   );
 }
 
+async function mipFigure({ bench }: Figures): Promise<void> {
+  const mip = await measureMipTiming(bench.browser, bench.stackInfo, bench.seriesUid, MIP_ROUNDS, log);
+  log(`MPR: ${formatMs(mip.mpr)}, MIP: ${formatMs(mip.mip)} over ${MIP_ROUNDS} rounds (Layout preset to every pane drawn)`);
+  log(`mip_ratio=${mip.ratio.toFixed(3)}`);
+}
+
 /**
  * The figures `npm run bench -- <name>…` selects (all of them, in this order, without a name). A new
  * figure is one entry: a function of the running bench that prints its own lines.
@@ -383,6 +391,7 @@ const FIGURES: Record<string, (figures: Figures) => Promise<void>> = {
   cold_launch: coldLaunchFigure,
   gateway: gatewayFigure,
   bundle: bundleFigure,
+  mip: mipFigure,
 };
 
 function selectedFigures(args: string[]): string[] {

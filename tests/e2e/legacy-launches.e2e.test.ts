@@ -187,7 +187,9 @@ test('untrusted KHEOPS root is refused', async () => {
       await status.waitFor({ timeout: 60_000 });
       expect(await page.locator('[data-kheops-auth-code]').getAttribute('data-kheops-auth-code')).toBe('untrusted_root');
       const message = (await page.locator('[data-kheops-auth-message]').textContent()) ?? '';
-      expect(message).toContain('not a KHEOPS this viewer trusts');
+      // One plain sentence for the clinician; the launch's own account goes under it, for IT.
+      expect(message).toBe('This link points at a KHEOPS the viewer does not trust, so it was not opened.');
+      expect(await page.locator('[data-kheops-auth-detail]').textContent()).toContain('not a KHEOPS this viewer trusts');
       expect(message).not.toContain(fakeToken);
       const url = new URL(page.url());
       expect(url.pathname).toBe('/kheops/refused');

@@ -54,6 +54,13 @@ test('MPR and MIP render the clicked series', async () => {
     const [mipStats] = await waitForRenderedPanes(page, 1);
     await page.screenshot({ path: artifactPath('mip-of-the-clicked-series.png') });
     if (!mipStats) throw new Error('no MIP viewport');
+    // Labelled as what it is, with its slab and orientation, and no slice counter ("129/256").
+    const mipPane = page.locator('[data-cy="viewport-pane"]').first();
+    const label = mipPane.locator('[title="Maximum intensity projection"]');
+    await label.waitFor({ timeout: 30_000 });
+    expect(await label.textContent()).toMatch(/^MIP · coronal · slab \d+ mm$/);
+    expect(await mipPane.locator('[title="Instance Number"]').count()).toBe(0);
+    expect(await mipPane.textContent()).not.toMatch(/\b\d+\/\d+\b/);
     // The phantom's bone and contrast spheres lie off the middle coronal plane: the middle coronal
     // slice shows water only, the projection through the whole volume shows them as white blobs.
     expect(mipStats.brightFraction).toBeGreaterThan(0.005);

@@ -39,6 +39,11 @@ export interface TrustedIssuer {
    * (KHEOPS decides per album), so only a provider that grants them can use `{ scope }`.
    */
   savePermission: SavePermission;
+  /**
+   * The address of this KHEOPS's own pages (where clinicians open studies). Refusal screens offer
+   * "Back to KHEOPS" there; it comes from the configuration only, never from a launch's parameters.
+   */
+  kheopsUrl?: string | undefined;
 }
 
 export type SavePermission = 'server-decides' | { scope: string };

@@ -89,6 +89,7 @@ function validateIssuer(input: unknown, index: number, problems: ConfigProblem[]
   const launches = checkLaunches(input.launches, `${key}.launches`, problems);
   const upgradeThrough = input.upgradeThrough === undefined ? undefined : checkSecureUrl(input.upgradeThrough, `${key}.upgradeThrough`, problems);
   const postLogoutRedirectUri = input.postLogoutRedirectUri === undefined ? undefined : checkSecureUrl(input.postLogoutRedirectUri, `${key}.postLogoutRedirectUri`, problems);
+  const kheopsUrl = input.kheopsUrl === undefined ? undefined : checkSecureUrl(input.kheopsUrl, `${key}.kheopsUrl`, problems);
   const savePermission = checkSavePermission(input.savePermission, typeof scope === 'string' ? scope : '', `${key}.savePermission`, problems);
   if (problems.length > before || !issuer || !dicomWebRoot || !launches || !savePermission) {
     return undefined;
@@ -103,6 +104,7 @@ function validateIssuer(input: unknown, index: number, problems: ConfigProblem[]
     savePermission,
     ...(upgradeThrough ? { upgradeThrough } : {}),
     ...(postLogoutRedirectUri ? { postLogoutRedirectUri } : {}),
+    ...(kheopsUrl ? { kheopsUrl } : {}),
   };
 }
 

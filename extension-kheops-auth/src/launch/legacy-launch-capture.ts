@@ -1,8 +1,8 @@
-import { REFUSED_ROUTE, type KheopsAuthConfig, type TrustedIssuer } from '../config/types';
-import type { KheopsAuthErrorCode } from '../errors';
+import type { KheopsAuthConfig, TrustedIssuer } from '../config/types';
 import { detectLegacyLaunch, type CapturedLocation, type LegacyLaunch } from './legacy-launch';
 import type { Refusal, StaticToken } from './types';
 import { decideUpgradeAttempt, reportProviderEvidence, viewerLinkEvidence, type IdentityEvidence, type KeptLaunch } from './launch-upgrade';
+import { refusalAddress } from './refusal-address';
 import { introspectionEndpoint, readIntrospection } from './report-introspection';
 
 
@@ -39,17 +39,6 @@ export type LegacyLaunchOutcome =
     }
   | { kind: 'refused'; refusal: Refusal };
 
-/** Generic wording per code, for a refusal route opened without the refusal in memory (after a reload). */
-export const REFUSAL_TEXT: Partial<Record<KheopsAuthErrorCode, string>> = {
-  untrusted_root: 'The launch points at a KHEOPS this viewer does not trust.',
-  launch_not_enabled: 'This KHEOPS may not open the viewer this way; the viewer\'s configuration does not allow it.',
-  invalid_link: 'The launch link is not one this viewer accepts.',
-  invalid_uid: 'The launch names a study or series that is not a valid DICOM UID.',
-  invalid_token: 'The launch carries no well-formed access token.',
-  invalid_report_configuration: 'KHEOPS\'s report-provider configuration could not be read or is not acceptable.',
-  configuration_invalid: 'The viewer\'s KHEOPS configuration is invalid.',
-};
-
 /**
  * Takes a legacy launch out of the page URL and scrubs the address bar and history at once (the
  * query and fragment hold a token). Runs first in preRegistration, before OHIF's router renders or
@@ -64,7 +53,7 @@ export function captureLegacyLaunch(browser: Pick<LegacyLaunchBrowser, 'location
 
 function refused(browser: LegacyLaunchBrowser, refusal: Refusal): LegacyLaunchOutcome {
   console.warn(`[kheops-auth] launch refused (${refusal.code}): ${refusal.message}`);
-  browser.replaceState(`${REFUSED_ROUTE}?${new URLSearchParams({ code: refusal.code }).toString()}`);
+  browser.replaceState(refusalAddress(refusal.code));
   return { kind: 'refused', refusal };
 }
 

@@ -5,6 +5,8 @@ import { KheopsAuthError } from '../errors';
 import { MemoryStorage } from '../__tests__/memory-storage';
 import { describeQuestion, describeUnchanged } from '../launch/launch-conflict';
 import { STATUS_TEXT } from '../login/status-text';
+import { describeRefusal } from '../login/describe-refusal';
+import { REFUSAL_EXPLANATIONS } from '../login/refusal-text';
 import { renderQuestion, renderRefusal, renderUnchanged } from './render-status';
 import { startLogin, type LoginPageInput } from './start-login';
 
@@ -145,28 +147,39 @@ describe('renderRefusal', () => {
   });
 
   it('replaces the working status with the refusal, its reason code and the same data attributes as the viewer', () => {
-    renderRefusal(document, { code: 'unknown_issuer', message: 'The launch comes from "x".', hint: STATUS_TEXT.launchRefused.hint });
+    renderRefusal(document, describeRefusal('unknown_issuer', undefined, 'The launch comes from "x".'));
     expect(document.querySelector('[data-kheops-auth-status="working"]')).toBeNull();
     const frame = document.querySelector('[data-kheops-auth-status="refused"]');
     expect(frame?.getAttribute('role')).toBe('alert');
     expect(frame?.textContent).toContain(STATUS_TEXT.launchRefused.title);
-    expect(document.querySelector('[data-kheops-auth-message]')?.textContent).toBe('The launch comes from "x".');
+    expect(document.querySelector('[data-kheops-auth-message]')?.textContent).toBe(REFUSAL_EXPLANATIONS.unknown_issuer.sentence);
     expect(document.querySelector('[data-kheops-auth-code="unknown_issuer"]')?.textContent).toBe('unknown_issuer');
-    expect(frame?.textContent).toContain(STATUS_TEXT.launchRefused.hint);
+    expect(document.querySelector('[data-kheops-auth-fix]')?.textContent).toBe(REFUSAL_EXPLANATIONS.unknown_issuer.fix);
+    expect(document.querySelector('[data-kheops-auth-detail]')?.textContent).toBe('The launch comes from "x".');
+    // No way back without a configured KHEOPS address.
+    expect(document.querySelector('[data-kheops-auth-back]')).toBeNull();
+  });
+
+  it('offers "Back to KHEOPS" at the configured address only', () => {
+    renderRefusal(document, describeRefusal('foreign_target', { kheopsUrl: 'https://kheops.example.org/' }));
+    const back = document.querySelector<HTMLAnchorElement>('[data-kheops-auth-back]');
+    expect(back?.textContent).toBe('Back to KHEOPS');
+    expect(back?.href).toBe('https://kheops.example.org/');
   });
 
   it('shows hostile launch parameters as text, never as markup', async () => {
     const hostile = '<img src=x onerror=alert(1)>';
     const outcome = await startLogin(input(`?iss=${encodeURIComponent(hostile)}`), jest.fn());
     if (outcome.kind !== 'refused') throw new Error('expected a refusal');
-    renderRefusal(document, outcome.failure);
+    renderRefusal(document, describeRefusal(outcome.failure.code, outcome.issuer, outcome.failure.message));
     expect(document.querySelector('img')).toBeNull();
     expect(document.querySelector('[data-kheops-auth-code="unknown_issuer"]')).not.toBeNull();
     expect(document.body.textContent).toContain(hostile);
   });
 
-  it('leaves out the hint line when there is none', () => {
-    renderRefusal(document, { code: 'configuration_invalid', message: 'bad', hint: undefined });
-    expect(document.querySelectorAll('[data-kheops-auth-status="refused"] p')).toHaveLength(2);
+  it('leaves out the detail line when the page has no technical account (after a reload)', () => {
+    renderRefusal(document, describeRefusal('configuration_invalid', undefined));
+    expect(document.querySelectorAll('[data-kheops-auth-status="refused"] p')).toHaveLength(3);
+    expect(document.querySelector('[data-kheops-auth-detail]')).toBeNull();
   });
 });

@@ -7,14 +7,18 @@ import { renderQuestion, renderRefusal, renderUnchanged } from './render-status'
 import { redirectToProvider, type BeginSignIn, type LoginOutcome } from '../login/login-decision';
 import { prefetchViewer, within } from './prefetch-viewer';
 import { startLogin } from './start-login';
+import { refusalAddress } from '../launch/refusal-address';
+import { describeRefusal } from '../login/describe-refusal';
 
 function show(outcome: LoginOutcome): void {
   if (outcome.kind === 'refused') {
     console.warn(`[kheops-auth] launch refused (${outcome.failure.code}): ${outcome.failure.message}`);
     // The refused launch's parameters leave the address bar and history: whatever a hostile link
-    // smuggled into them (a token for OHIF's `token` parameter, say) is not kept in this tab.
-    window.history.replaceState(null, '', window.location.pathname);
-    renderRefusal(document, outcome.failure);
+    // smuggled into them (a token for OHIF's `token` parameter, say) is not kept in this tab. The
+    // refusal's own address takes their place, so a reload shows the same reason (routes/RefusedRoute.tsx).
+    const { issuer } = outcome;
+    window.history.replaceState(null, '', refusalAddress(outcome.failure.code, issuer));
+    renderRefusal(document, describeRefusal(outcome.failure.code, issuer, outcome.failure.message));
   } else if (outcome.kind === 'confirm') {
     renderQuestion(document, describeQuestion(outcome.question), {
       onContinue: () => void outcome.proceed().then(show),

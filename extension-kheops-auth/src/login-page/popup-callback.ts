@@ -6,6 +6,7 @@
  * deployment cannot serve this page.
  */
 import { describeFailure } from '../login/describe-failure';
+import { describeRefusal } from '../login/describe-refusal';
 import { returnToOpener } from '../session/popup-sign-in';
 import { STATUS_TEXT } from '../login/status-text';
 import { renderRefusal } from './render-status';
@@ -15,5 +16,5 @@ try {
 } catch (error) {
   const failure = describeFailure(error);
   console.warn(`[kheops-auth] popup sign-in failed (${failure.code}): ${failure.message}`);
-  renderRefusal(document, { ...failure, hint: STATUS_TEXT.popupFailed.hint });
+  renderRefusal(document, { ...describeRefusal(failure.code, undefined, failure.message), title: STATUS_TEXT.popupFailed.title, sentence: STATUS_TEXT.popupFailed.hint });
 }

@@ -1,6 +1,5 @@
 import type { QuestionView, UnchangedView } from '../launch/launch-conflict';
-import type { FailureView } from '../login/describe-failure';
-import { STATUS_TEXT } from '../login/status-text';
+import type { RefusalView } from '../login/describe-refusal';
 
 type Status = 'refused' | 'confirm' | 'unchanged';
 
@@ -38,20 +37,36 @@ function message(card: HTMLElement, element: ElementMaker, text: string): void {
   card.append(paragraph);
 }
 
-export function renderRefusal(document: Document, failure: FailureView): HTMLElement {
-  return renderCard(document, 'refused', STATUS_TEXT.launchRefused.title, (card, element) => {
-    message(card, element, failure.message);
-    if (failure.hint) {
-      const hint = element('p', failure.hint);
-      hint.className = 'kheops-auth-hint';
-      card.append(hint);
+/** The refusal: the clinician's sentence, "Back to KHEOPS" when configured, then the reason code and the fix for IT. */
+export function renderRefusal(document: Document, view: RefusalView): HTMLElement {
+  return renderCard(document, 'refused', view.title, (card, element) => {
+    message(card, element, view.sentence);
+    if (view.back) {
+      const back = element('a', view.back.label);
+      back.className = 'kheops-auth-back';
+      back.href = view.back.href;
+      back.rel = 'noopener noreferrer';
+      back.setAttribute('data-kheops-auth-back', '');
+      const line = element('p');
+      line.append(back);
+      card.append(line);
     }
-    const reason = element('p', 'Reason code: ');
-    reason.className = 'kheops-auth-reason';
-    const code = element('code', failure.code);
-    code.setAttribute('data-kheops-auth-code', failure.code);
+    const forIt = element('div');
+    forIt.className = 'kheops-auth-reason';
+    forIt.setAttribute('data-kheops-auth-it', '');
+    const reason = element('p', 'For IT: reason code ');
+    const code = element('code', view.code);
+    code.setAttribute('data-kheops-auth-code', view.code);
     reason.append(code);
-    card.append(reason);
+    const fix = element('p', view.fix);
+    fix.setAttribute('data-kheops-auth-fix', '');
+    forIt.append(reason, fix);
+    if (view.detail) {
+      const detail = element('p', view.detail);
+      detail.setAttribute('data-kheops-auth-detail', '');
+      forIt.append(detail);
+    }
+    card.append(forIt);
   });
 }
 

@@ -1,4 +1,5 @@
-import type { KheopsAuthConfig } from '../config/types';
+import type { KheopsAuthConfig, TrustedIssuer } from '../config/types';
+import { launchIssuer } from '../launch/refusal-address';
 import { launchConflict, type DifferentUserQuestion } from '../launch/launch-conflict';
 import { parseThirdPartyLogin } from '../launch/third-party-login';
 import type { OidcLaunch } from '../launch/types';
@@ -31,7 +32,8 @@ export type CancelOutcome = { kind: 'return'; page: string } | { kind: 'unchange
 
 export type LoginOutcome =
   | { kind: 'redirecting' }
-  | { kind: 'refused'; failure: FailureView }
+  /** `issuer`: the trusted issuer the launch named, whose configured way back to KHEOPS the refusal offers. */
+  | { kind: 'refused'; failure: FailureView; issuer?: TrustedIssuer | undefined }
   /** The launch would replace the tab's session with someone else's: ask first. Nothing has left the page yet. */
   | { kind: 'confirm'; question: DifferentUserQuestion; proceed(): Promise<LoginOutcome>; cancel(): CancelOutcome };
 
@@ -44,14 +46,18 @@ export async function decideLogin(input: LoginInput, begin: BeginSignIn = redire
   const { config } = input;
   const launch = parseThirdPartyLogin(new URLSearchParams(input.search), config, input.origin);
   if (launch.kind === 'refusal') {
-    return { kind: 'refused', failure: { code: launch.code, message: launch.message, hint: STATUS_TEXT.launchRefused.hint } };
+    return {
+      kind: 'refused',
+      failure: { code: launch.code, message: launch.message, hint: STATUS_TEXT.launchRefused.hint },
+      issuer: launchIssuer(input.search, config.issuers),
+    };
   }
   const proceed = async (): Promise<LoginOutcome> => {
     try {
       await begin(config, launch, { viewerOrigin: input.origin, storage: input.storage });
       return { kind: 'redirecting' };
     } catch (error) {
-      return { kind: 'refused', failure: describeFailure(error) };
+      return { kind: 'refused', failure: describeFailure(error), issuer: launch.issuer };
     }
   };
   const question = launchConflict(readTabUser(input.storage, config.issuers, input.now()), launch);

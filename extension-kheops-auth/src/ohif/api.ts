@@ -84,5 +84,33 @@ export interface ExtensionManager {
   getActiveDataSource(): Array<{ store: { dicom(dataset: unknown): Promise<unknown> } }>;
 }
 
+/** One of cornerstone's request pools (`imageLoadPoolManager`, `imageRetrievalPoolManager`): frames wait there for a slot. */
+export interface RequestPoolManager {
+  setMaxSimultaneousRequests(type: string, maxNumRequests: number): void;
+  getMaxSimultaneousRequests(type: string): number;
+}
+
+/** The app's own cornerstone (not a copy), as OHIF's cornerstone extension hands it out. */
+export interface CornerstoneLibraries {
+  cornerstone: {
+    imageLoadPoolManager?: RequestPoolManager;
+    imageRetrievalPoolManager?: RequestPoolManager;
+    Enums?: { RequestType?: Record<string, string> };
+    getEnabledElements?: () => Array<{ viewport?: { getFrameOfReferenceUID?: () => string | undefined } }>;
+  };
+  /** cornerstone tools: its annotation state is what OHIF's measurements are made of (ANNOTATION_ADDED adds one). */
+  cornerstoneTools?: {
+    annotation?: { state?: { getAllAnnotations(): unknown[]; addAnnotation(annotation: unknown, group?: unknown): string } };
+  };
+}
+
+/** `extensionManager.getModuleEntry(OHIF_CORNERSTONE_UTILITIES)`. */
+export interface CornerstoneUtilityEntry {
+  exports?: { getCornerstoneLibraries?: () => CornerstoneLibraries };
+}
+
+/** The cornerstone extension's utility module, which gives the app's cornerstone instance. */
+export const OHIF_CORNERSTONE_UTILITIES = '@ohif/extension-cornerstone.utilityModule.common';
+
 /** OHIF's own DICOMweb data source, which the extension's wraps rather than re-implements. */
 export const OHIF_DICOMWEB_NAMESPACE = '@ohif/extension-default.dataSourcesModule.dicomweb';

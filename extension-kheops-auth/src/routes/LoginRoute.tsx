@@ -1,15 +1,18 @@
 import React from 'react';
 import { describeQuestion, describeUnchanged, type DifferentUserQuestion } from '../launch/launch-conflict';
-import { describeFailure, type FailureView } from '../login/describe-failure';
+import { describeFailure } from '../login/describe-failure';
+import { describeRefusal, type RefusalView } from '../login/describe-refusal';
+import { refusalAddress } from '../launch/refusal-address';
 import { decideLogin, type BeginSignIn, type CancelOutcome, type LoginOutcome } from '../login/login-decision';
 import { STATUS_TEXT } from '../login/status-text';
 import { runtime } from '../runtime';
-import { navigateWithinApp, scrubCurrentUrl } from './navigate';
+import { navigateWithinApp } from './navigate';
+import { RefusalScreen } from './RefusedRoute';
 import { StatusPage } from './StatusPage';
 
 type LoginState =
   | { phase: 'working' }
-  | { phase: 'refused'; failure: FailureView }
+  | { phase: 'refused'; view: RefusalView }
   /** The launch would sign the tab in as someone else: nothing has left the page until the person answers. */
   | { phase: 'confirm'; question: DifferentUserQuestion; proceed(): Promise<LoginOutcome>; cancel(): CancelOutcome }
   | { phase: 'unchanged'; question: DifferentUserQuestion };
@@ -43,11 +46,12 @@ export class LoginRoute extends React.Component<LoginRouteProps, LoginState> {
 
   private show(outcome: LoginOutcome): void {
     if (outcome.kind === 'refused') {
-      const { failure } = outcome;
+      const { failure, issuer } = outcome;
       console.warn(`[kheops-auth] launch refused (${failure.code}): ${failure.message}`);
-      // As the small login page does: whatever a hostile link smuggled into the parameters leaves the history.
-      scrubCurrentUrl();
-      this.setState({ phase: 'refused', failure });
+      // As the small login page does: whatever a hostile link smuggled into the parameters leaves the
+      // history, and the refusal's own address (code and configured issuer) takes its place for a reload.
+      window.history.replaceState(null, '', refusalAddress(failure.code, issuer));
+      this.setState({ phase: 'refused', view: describeRefusal(failure.code, issuer, failure.message) });
     } else if (outcome.kind === 'confirm') {
       this.setState({ phase: 'confirm', question: outcome.question, proceed: outcome.proceed, cancel: outcome.cancel });
     }
@@ -67,10 +71,7 @@ export class LoginRoute extends React.Component<LoginRouteProps, LoginState> {
 
   override render(): React.ReactNode {
     const { state } = this;
-    if (state.phase === 'refused') {
-      const { failure } = state;
-      return <StatusPage tone="refused" title={STATUS_TEXT.launchRefused.title} message={failure.message} hint={failure.hint} code={failure.code} />;
-    }
+    if (state.phase === 'refused') return <RefusalScreen view={state.view} />;
     if (state.phase === 'confirm') {
       const view = describeQuestion(state.question);
       return (

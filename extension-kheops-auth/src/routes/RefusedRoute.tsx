@@ -1,28 +1,26 @@
 import React from 'react';
-import type { KheopsAuthErrorCode } from '../errors';
-import { REFUSAL_TEXT } from '../launch/legacy-launch-capture';
-import { STATUS_TEXT } from '../login/status-text';
+import { readRefusalAddress, configuredIssuer } from '../launch/refusal-address';
+import { describeRefusal, type RefusalView } from '../login/describe-refusal';
+import { knownRefusalCode } from '../login/refusal-text';
 import { runtime } from '../runtime';
 import { StatusPage } from './StatusPage';
 
+/** A refusal drawn by the in-viewer routes; the same words and attributes as the small login page's. */
+export function RefusalScreen({ view }: { view: RefusalView }): React.ReactElement {
+  return <StatusPage tone="refused" title={view.title} message={view.sentence} hint={view.fix} code={view.code} detail={view.detail} back={view.back} />;
+}
+
 /**
- * Shows why a launch with a token in its URL (viewer link, report provider) was refused. The URL
- * holds only the reason code; the message is the extension's own text, never the launch's input.
- * A plain function component without hooks.
+ * Why a launch was refused, from the address alone (`?code=…&issuer=…`), so a reload shows the same:
+ * the code is looked up in the fixed list of reasons and the issuer in the configuration, which alone
+ * gives the way back to KHEOPS. What the launch wrote is never shown. A function component without hooks.
  */
 export function RefusedRoute(): React.ReactElement {
-  const kept = runtime.refusal;
-  const raw = new URLSearchParams(window.location.search).get('code') ?? '';
-  // Own keys only: `in` would take `constructor` or `__proto__` for a code and show no message.
-  const code = (kept?.code ?? (Object.hasOwn(REFUSAL_TEXT, raw) ? raw : 'invalid_link')) as KheopsAuthErrorCode;
-  const message = kept?.message ?? REFUSAL_TEXT[code] ?? 'The launch was refused.';
-  return (
-    <StatusPage
-      tone="refused"
-      title={STATUS_TEXT.launchRefused.title}
-      message={message}
-      hint={STATUS_TEXT.launchRefused.hint}
-      code={code}
-    />
-  );
+  const address = readRefusalAddress(window.location.search);
+  const setup = runtime.setup;
+  const code = knownRefusalCode(address.code) ?? runtime.refusal?.code ?? 'invalid_link';
+  const issuer = setup.ready ? configuredIssuer(address.issuer, setup.config.issuers) : undefined;
+  // The technical account: the refusal still in memory, or the configuration's own problem after a reload.
+  const detail = runtime.refusal?.code === code ? runtime.refusal.message : !setup.ready && code === 'configuration_invalid' ? setup.problem.message : undefined;
+  return <RefusalScreen view={describeRefusal(code, issuer, detail)} />;
 }

@@ -15,6 +15,10 @@ export interface StatusPageProps {
   /** `confirm` asks a question (with `actions`); `unchanged` says a cancelled launch changed nothing. */
   tone: 'working' | 'refused' | 'confirm' | 'unchanged';
   actions?: StatusAction[] | undefined;
+  /** For IT, under the reason code: the technical account of this launch, when the page still has it. */
+  detail?: string | undefined;
+  /** A link out of the screen ("Back to KHEOPS"), to an address from the configuration only. */
+  back?: { href: string; label: string } | undefined;
 }
 
 const frame: React.CSSProperties = {
@@ -50,7 +54,9 @@ const card: React.CSSProperties = {
  * The one screen the sign-in routes show: a plain function component with no hooks, so it renders
  * under OHIF's React whichever React copy created the elements. Text only: nothing here is HTML.
  */
-export function StatusPage({ title, message, hint, code, tone, actions }: StatusPageProps): React.ReactElement {
+export function StatusPage({ title, message, hint, code, tone, actions, detail, back }: StatusPageProps): React.ReactElement {
+  // A refusal's hint is the fix for IT: it goes under the reason code, below what the clinician reads.
+  const itNote = tone === 'refused' && code !== undefined;
   return (
     <div style={frame} data-kheops-auth-status={tone} role={tone === 'refused' ? 'alert' : 'status'}>
       <div style={card}>
@@ -58,11 +64,31 @@ export function StatusPage({ title, message, hint, code, tone, actions }: Status
         <p style={{ margin: '0 0 0.75rem', whiteSpace: 'pre-wrap' }} data-kheops-auth-message="">
           {message}
         </p>
-        {hint ? <p style={{ margin: '0 0 0.75rem', color: '#b9c3d6' }}>{hint}</p> : null}
-        {code ? (
-          <p style={{ margin: 0, fontSize: '0.8rem', color: '#7d8aa3' }}>
-            Reason code: <code data-kheops-auth-code={code}>{code}</code>
+        {hint && !itNote ? <p style={{ margin: '0 0 0.75rem', color: '#b9c3d6' }}>{hint}</p> : null}
+        {back ? (
+          <p style={{ margin: '0 0 1rem' }}>
+            <a href={back.href} rel="noopener noreferrer" style={{ ...button, display: 'inline-block', textDecoration: 'none' }} data-kheops-auth-back="">
+              {back.label}
+            </a>
           </p>
+        ) : null}
+        {code ? (
+          <div style={{ margin: 0, fontSize: '0.8rem', color: '#7d8aa3' }} data-kheops-auth-it="">
+            <p style={{ margin: 0 }}>
+              {itNote ? 'For IT: reason code ' : 'Reason code: '}
+              <code data-kheops-auth-code={code}>{code}</code>
+            </p>
+            {itNote && hint ? (
+              <p style={{ margin: '0.25rem 0 0' }} data-kheops-auth-fix="">
+                {hint}
+              </p>
+            ) : null}
+            {detail ? (
+              <p style={{ margin: '0.25rem 0 0', whiteSpace: 'pre-wrap' }} data-kheops-auth-detail="">
+                {detail}
+              </p>
+            ) : null}
+          </div>
         ) : null}
         {actions && actions.length > 0 ? (
           <div style={{ display: 'flex', gap: '0.75rem', marginTop: '1.25rem' }}>

@@ -46,8 +46,8 @@ describe('LoginRoute', () => {
     expect(container.textContent).toContain('<img src=x onerror=alert(1)>');
     expect(beginSignIn).not.toHaveBeenCalled();
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('unknown_issuer'));
-    // The refused launch's parameters left the address bar.
-    expect(window.location.pathname + window.location.search).toBe('/kheops/login');
+    // The refused launch's parameters left the address bar; only the refusal's code stays, for a reload.
+    expect(window.location.pathname + window.location.search).toBe('/kheops/refused?code=unknown_issuer');
   });
 
   it('shows the configuration problem when the extension could not start', async () => {

@@ -85,6 +85,7 @@ export class KheopsSession {
   private previous: SessionIdentity | undefined;
   private readonly healthListeners = new Set<HealthListener>();
   private readonly signOutListeners = new Set<SignOutListener>();
+  private readonly endListeners = new Set<() => void>();
 
   constructor(
     private readonly config: KheopsAuthConfig,
@@ -333,10 +334,20 @@ export class KheopsSession {
     if (current.keeper.kind.revocable) this.clients.of(current.issuer).revoke(own).catch(() => undefined);
   }
 
+  /**
+   * Heard the moment this tab stops holding a token (sign-out here or in another tab), before the
+   * provider is told: from then on requests would go out without one, so whatever sends them must stop.
+   */
+  onSessionEnd(listener: () => void): () => void {
+    this.endListeners.add(listener);
+    return () => this.endListeners.delete(listener);
+  }
+
   /** Drops this tab's session and its stored copy; remembers whose it was for a later "Sign in again". */
   private forgetTab(issuer: TrustedIssuer): void {
     this.previous = this.identity();
     this.current = undefined;
+    this.endListeners.forEach(listener => listener());
     removeTabUser(this.environment.storage, issuer);
     clearStaticToken(this.environment.storage);
     this.environment.storage.removeItem(ACTIVE_ISSUER_KEY);

@@ -85,9 +85,10 @@ function followReportSaves(commandsManager: CommandsManager, hook: SaveHook | un
 
 /**
  * Watches the measurements of one mode visit and keeps a beforeunload listener installed exactly
- * while there is work a page replacement would lose. Returns the function that stops it all.
+ * while there is work a page replacement would lose: it keeps that work (`keep`), or, without a way
+ * to keep it, makes the browser ask. Returns the function that stops it all.
  */
-export function guardUnsavedWork(measurementService: MeasurementService, commandsManager: CommandsManager, target: UnloadTarget): () => void {
+export function guardUnsavedWork(measurementService: MeasurementService, commandsManager: CommandsManager, target: UnloadTarget, keep?: () => void): () => void {
   let saved = workFingerprint(measurementService.getMeasurements());
   const hasUnsavedWork = (): boolean => {
     const measurements = measurementService.getMeasurements();
@@ -95,6 +96,11 @@ export function guardUnsavedWork(measurementService: MeasurementService, command
   };
   const onBeforeUnload = (event: BeforeUnloadEvent): void => {
     if (!hasUnsavedWork()) return;
+    // Work that can be kept in the tab is kept, and the browser asks nothing (kept-work.ts).
+    if (keep) {
+      keep();
+      return;
+    }
     // Both spellings: preventDefault() is the standard, returnValue what older Chromium still reads.
     event.preventDefault();
     event.returnValue = '';

@@ -1,5 +1,9 @@
 /** Id of the MIP layout in OHIF's hanging protocol registry (and in `?hangingProtocolId=`). */
 export const MIP_PROTOCOL_ID = 'kheops-mip';
+/** The one viewport of the MIP layout; its overlay says "MIP" instead of a slice counter (mip-overlay.ts). */
+export const MIP_VIEWPORT_ID = 'kheops-mip-coronal';
+/** The MIP's projection direction, as the overlay names it. */
+export const MIP_ORIENTATION = 'coronal';
 
 /**
  * A one-viewport layout showing a maximum intensity projection through the whole volume of the
@@ -39,11 +43,11 @@ export const mipProtocol = {
       viewports: [
         {
           viewportOptions: {
-            viewportId: 'kheops-mip-coronal',
+            viewportId: MIP_VIEWPORT_ID,
             // The MPR tool group: its tools are set up for volume viewports (window level, pan, zoom).
             toolGroupId: 'mpr',
             viewportType: 'volume',
-            orientation: 'coronal',
+            orientation: MIP_ORIENTATION,
             initialImageOptions: { preset: 'middle' },
           },
           displaySets: [{ id: 'activeDisplaySet', options: { blendMode: 'MIP', slabThickness: 'fullVolume' } }],

@@ -26,6 +26,11 @@ import { enterSessionBadge } from '../session-ui/viewer-session-badge';
 import { browserTimers } from '../../session/token-keeper';
 import { clearUpgradeOutcome, saveUpgradeOutcome } from '../../session/silent-upgrade';
 import { announceUpgradeOutcome, upgradeNote } from '../session-ui/upgrade-notice';
+import { installHttpErrorHandler } from '../viewing/http-error-handler';
+import { enterEndedSessionGuard } from '../viewing/ended-session-guard';
+import { mipOverlayCustomization } from '../viewing/mip-overlay';
+import { appCornerstone } from '../app-cornerstone';
+import { keepWork, restoreKeptWork } from '../saves/kept-work';
 
 /** How long preRegistration waits for the page to leave for the realm before it goes on with the static session. */
 const UPGRADE_DEPARTURE_TIMEOUT_MS = 15_000;
@@ -55,6 +60,7 @@ async function preRegistration(args: PreRegistrationArgs): Promise<void> {
   // First of all: a launch URL of released KHEOPS holds a token; it leaves the address bar and history now.
   const browser = windowBrowser();
   const legacyLaunch = captureLegacyLaunch(browser);
+  installHttpErrorHandler(args.appConfig);
   let config: KheopsAuthConfig;
   try {
     config = checkedConfig(readConfiguration(args), args.appConfig?.dataSources);
@@ -164,13 +170,18 @@ function onModeEnter({
   servicesManager: {
     services: Omit<Services, 'userAuthenticationService'>;
   };
-  extensionManager: Pick<ExtensionManager, 'getActiveDataSource'>;
+  extensionManager: Pick<ExtensionManager, 'getActiveDataSource' | 'getModuleEntry'>;
 }): void {
   onModeExit();
   // Where a launch this tab's person cancels comes back to (login-page/, routes/LoginRoute.tsx).
   rememberViewerPage(window.sessionStorage, window.location);
   const { services } = servicesManager;
-  if (services.measurementService) runtime.undoOnModeExit.push(guardUnsavedWork(services.measurementService, commandsManager, window));
+  const cornerstone = appCornerstone(extensionManager);
+  const owner = { user: () => runtime.authenticatedSession?.userId(), study: new URLSearchParams(window.location.search).get('StudyInstanceUIDs')?.split(',')[0] };
+  if (services.measurementService) {
+    runtime.undoOnModeExit.push(guardUnsavedWork(services.measurementService, commandsManager, window, () => keepWork(window.sessionStorage, cornerstone, owner)));
+  }
+  runtime.undoOnModeExit.push(restoreKeptWork(window.sessionStorage, cornerstone, owner, browserTimers));
   offerWaitingReports(services, extensionManager);
   runtime.onSaveRefused = message => offerWaitingReports(services, extensionManager, message);
   runtime.undoOnModeExit.push(() => {
@@ -187,6 +198,7 @@ function onModeEnter({
     runtime.undoOnModeExit.push(
       enterStaticSession(setup.session, services.uiNotificationService, returnUri, { now: () => Date.now(), timers: browserTimers, announced: runtime }),
       enterSessionBadge(setup.session, services, returnUri, () => upgradeNote(window.sessionStorage, setup.session.isRenewable())),
+      enterEndedSessionGuard(setup.session, extensionManager),
     );
     announceUpgradeOutcome(services.uiNotificationService, window.sessionStorage, () => setup.session.signedInUser()?.name);
   }
@@ -198,7 +210,8 @@ function onModeExit(): void {
 
 function getCustomizationModule() {
   const setup = runtime.setup;
-  return routesCustomization(setup.ready ? setup.config.routes : undefined);
+  // Both in the global scope, which survives OHIF's reset of the mode and default scopes.
+  return routesCustomization(setup.ready ? setup.config.routes : undefined).map(entry => ({ ...entry, value: { ...entry.value, ...mipOverlayCustomization() } }));
 }
 
 /** The OHIF extension definition: sign-in routes, and the bearer token on every DICOMweb request. */
