@@ -86,9 +86,12 @@ export function showSessionBadge(session: BadgeSession, environment: SessionBadg
   toggle.setAttribute('aria-expanded', 'false');
   const dot = make('span', 'flex:none;width:8px;height:8px;border-radius:50%;background:#5acce6', 'data-kheops-auth-dot');
   const lines = make('span', 'display:flex;flex-direction:column;min-width:0;text-align:left');
-  const user = make('strong', `font-weight:600;${ELLIPSIS}`, 'data-kheops-auth-user');
+  const name = make('span', `font-weight:600;${ELLIPSIS}`);
+  const user = make('strong', 'font-weight:600', 'data-kheops-auth-user');
+  const signedOutLabel = make('span', '');
+  name.append(user, signedOutLabel);
   const summary = make('span', `color:#b9c3d6;font-size:11px;${ELLIPSIS}`, 'data-kheops-auth-summary');
-  lines.append(user, summary);
+  lines.append(name, summary);
   const chevron = make('span', 'flex:none;color:#5acce6', 'aria-hidden', 'true');
   chevron.textContent = '▾';
   toggle.append(dot, lines, chevron);
@@ -156,7 +159,8 @@ export function showSessionBadge(session: BadgeSession, environment: SessionBadg
     const { phase } = state;
     badge.setAttribute('data-kheops-auth-session', phase === 'signed-out' ? 'signed-out' : 'signed-in');
     heading.textContent = who ? `Signed in as ${who.name}` : 'Signed out';
-    user.textContent = who?.name ?? 'Signed out';
+    user.textContent = who?.name ?? '';
+    signedOutLabel.textContent = who ? '' : 'Signed out';
     detail.textContent =
       state.phase === 'signed-out'
         ? state.note
