@@ -93,12 +93,18 @@ test('a saved report is shown when the study is reopened', async () => {
     expect(await page.getByText('No tracked measurements').count()).toBe(0);
     await page.screenshot({ path: artifactPath('report-saved-to-kheops.png') });
 
-    // Reopened in a new tab, as from KHEOPS: the saved length is drawn again with no click at all.
+    // Reopened in a new tab, as from KHEOPS: the header offers the latest saved report, and its one
+    // documented click ("Show saved report") draws the saved length again: no SR thumbnail to find.
     const again = await context.newPage();
     again.on('console', message => consoleLines.push(`reopened ${message.type()}: ${message.text()}`));
     await launchByThirdPartyLogin(again, stack, { studyInstanceUID: study.studyInstanceUID, seriesInstanceUID: series.seriesInstanceUID });
     await waitForFirstViewportSeries(again, series.seriesInstanceUID);
     await waitForRenderedFirstViewport(again);
+    const show = again.getByRole('button', { name: /^Show saved report from KHEOPS \(local stand-in\)$/ });
+    await show.waitFor({ timeout: 90_000 });
+    await expect(again.locator('[data-kheops-auth-save-status="offer"]').textContent()).resolves.toBe(reportName);
+    await again.screenshot({ path: artifactPath('saved-report-offered.png') });
+    await show.click();
     const [shown] = await until('the saved measurement back on the page', async () => {
       const list = await measurements(again);
       return list.length === 1 && typeof list[0]?.length === 'number' ? list : undefined;

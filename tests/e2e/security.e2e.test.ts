@@ -714,7 +714,7 @@ describe('tokens never leak', () => {
 
       await drawTrackedLength(page);
       await saveReport(page, `Token hygiene ${Date.now()}`);
-      await page.getByText('Measurements saved successfully').waitFor({ timeout: 60_000 });
+      await page.getByText(/^Report saved to /).waitFor({ timeout: 60_000 });
       const stows = (await monitor.requests()).filter(request => request.method === 'POST' && request.url.startsWith(`${stack.dicomWebRoot}/studies`));
       expect(stows.length).toBeGreaterThan(0);
 

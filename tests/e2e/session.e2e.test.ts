@@ -163,7 +163,7 @@ test('revoked session keeps annotations', async () => {
     }
 
     // The held STOW goes out with the new token: the report is in KHEOPS, the measurement still on screen.
-    await page.getByText('Measurements saved successfully').waitFor({ timeout: 60_000 });
+    await page.getByText(/^Report saved to /).waitFor({ timeout: 60_000 });
     const added = await until('the new SR series', async () => {
       const now = await srSeriesInOrthanc(stack, study.studyInstanceUID);
       const fresh = now.filter(uid => !srBefore.includes(uid));

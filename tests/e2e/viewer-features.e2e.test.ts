@@ -135,7 +135,8 @@ test('measurement saved as SR reaches KHEOPS', async () => {
     await openStudyAtFirstImage(again.page, stack, series.seriesInstanceUID);
     const thumbnail = again.page.getByText(reportName.slice(0, 20)).first();
     await thumbnail.waitFor({ timeout: 60_000 });
-    // The latest saved report's length is drawn on the measured image again, without a click.
+    // The header offers the latest saved report; one click draws its length on the measured image again.
+    await again.page.locator('[data-kheops-auth-action="show-saved-report"]').click({ timeout: 90_000 });
     await again.page.locator('[data-cy="viewport-pane"]').first().getByText(/\d+(\.\d+)? mm/).first().waitFor({ timeout: 90_000 });
     await again.page.screenshot({ path: artifactPath('measurement-listed-after-relaunch.png') });
   } catch (error) {

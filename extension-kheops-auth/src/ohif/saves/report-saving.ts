@@ -3,7 +3,7 @@ import { browserTimers } from '../../session/token-keeper';
 import { followReportSavePrompt } from './report-save-prompt';
 import { showSaveReportControl } from './save-report-control';
 import { describeStudy, savedReportNotice } from './saved-report-notice';
-import { showLatestSavedReport } from './saved-report-reopen';
+import { findLatestSavedReport } from './saved-report-reopen';
 
 export interface ReportSavingServices {
   customizationService?: CustomizationService | undefined;
@@ -26,8 +26,8 @@ export interface ReportSavingEnvironment {
 
 /**
  * Saving for one mode visit: OHIF's save prompt followed (report-save-prompt.ts), the header's
- * "Save report to <platform>" control, the notice of where a report went, and the latest saved report
- * drawn again when the study is reopened. Returns the function that undoes it on mode exit.
+ * "Save report to <platform>" control, the notice of where a report went, and, on reopening the study, its
+ * latest saved report offered in one click ("Show saved report"). Returns the function that undoes it on mode exit.
  */
 export function enterReportSaving(environment: ReportSavingEnvironment): () => void {
   const { services, managers } = environment;
@@ -64,15 +64,17 @@ export function enterReportSaving(environment: ReportSavingEnvironment): () => v
   } else {
     console.warn('[kheops-auth] OHIF has no measurement.promptSaveReport customization: the header has no "Save report" control.');
   }
-  if (viewportGridService) {
+  if (viewportGridService && control) {
+    const offerTo = control;
     undo.push(
-      showLatestSavedReport({
+      findLatestSavedReport({
         studyInstanceUID: environment.studyInstanceUID(),
         displaySetService,
         measurementService,
         viewportGridService,
         commandsManager: managers.commandsManager,
         timers: browserTimers,
+        onFound: (report, show) => offerTo.offer(report.SeriesDescription || 'Report', show),
       }),
     );
   }

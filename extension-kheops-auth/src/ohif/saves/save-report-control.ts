@@ -16,6 +16,8 @@ export interface SaveReportControlEnvironment {
 export interface SaveReportControl {
   /** A save succeeded at this time: what is on screen now is what the report holds. */
   saved(at: Date): void;
+  /** The study's latest saved report: while the page holds no measurements, the control offers to show it. */
+  offer(reportName: string, show: () => void): void;
   stop(): void;
 }
 
@@ -44,10 +46,27 @@ export function showSaveReportControl(environment: SaveReportControlEnvironment)
 
   let saving = false;
   let lastSave: { at: Date; fingerprint: string } | undefined;
+  let offered: { reportName: string; show: () => void } | undefined;
+  const showsOffer = (): boolean => offered !== undefined && !saving && measurementService.getMeasurements().length === 0;
 
   const render = (): void => {
     const platform = environment.platform();
     const measurements = measurementService.getMeasurements();
+    if (offered && showsOffer()) {
+      // One click draws the saved measurements again (save-report-reopen.ts).
+      title.textContent = 'Show saved report';
+      status.textContent = offered.reportName;
+      status.setAttribute('data-kheops-auth-save-status', 'offer');
+      button.setAttribute('data-kheops-auth-action', 'show-saved-report');
+      button.setAttribute('aria-label', `Show saved report from ${platform}`);
+      button.disabled = false;
+      button.style.opacity = '1';
+      button.style.cursor = 'pointer';
+      button.title = `Draw the measurements of the latest report saved in ${platform} for this study, “${offered.reportName}”.`;
+      return;
+    }
+    title.textContent = 'Save report';
+    button.setAttribute('data-kheops-auth-action', 'save-report');
     const stored = lastSave !== undefined && measurements.length > 0 && workFingerprint(measurements) === lastSave.fingerprint;
     button.setAttribute('aria-label', `Save report to ${platform}`);
     button.disabled = saving || measurements.length === 0;
@@ -65,6 +84,13 @@ export function showSaveReportControl(environment: SaveReportControlEnvironment)
   };
 
   button.addEventListener('click', () => {
+    if (offered && showsOffer()) {
+      const { show } = offered;
+      offered = undefined;
+      show();
+      render();
+      return;
+    }
     if (saving) return;
     saving = true;
     render();
@@ -86,6 +112,10 @@ export function showSaveReportControl(environment: SaveReportControlEnvironment)
   return {
     saved(at: Date) {
       lastSave = { at, fingerprint: workFingerprint(measurementService.getMeasurements()) };
+      render();
+    },
+    offer(reportName: string, show: () => void) {
+      offered = { reportName, show };
       render();
     },
     stop() {

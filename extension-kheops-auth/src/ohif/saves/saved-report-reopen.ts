@@ -15,8 +15,8 @@ export interface ReopenEnvironment {
   viewportGridService: ViewportGridService;
   commandsManager: CommandsManager;
   timers: TimerApi;
-  /** Told which report was drawn. */
-  onShown?(report: DisplaySet): void;
+  /** Told of the latest saved report, with the function that draws its measurements (OHIF's tracking then follows them). */
+  onFound(report: DisplaySet, show: () => void): void;
 }
 
 /** Newest first: by series date and time, then series number (OHIF numbers each new report one higher). */
@@ -33,13 +33,14 @@ function gridShowsImages(grid: ViewportGridService): boolean {
 }
 
 /**
- * Reopening a study draws the measurements of its latest saved report, without the clinician having
- * to find and double-click the SR thumbnail: the newest SR of the study that OHIF can turn back into
- * measurements (one it wrote, a TID 1500 measurement report of its tools) is loaded once OHIF's
- * tracking and the viewports are ready. Nothing happens when the page already holds measurements
- * (the clinician's own work comes first) or the study has no such report. Returns its canceller.
+ * Reopening a study offers its latest saved report in one click, without the clinician having to
+ * find and double-click the SR thumbnail: the newest SR of the study that OHIF can turn back into
+ * measurements (one it wrote, a TID 1500 measurement report of its tools) is found once OHIF's
+ * tracking and the viewports are ready, and handed to `onFound` with the function that draws it.
+ * Not drawn unasked: a page that starts with the last report's measurements would add them to
+ * every new report. Returns its canceller.
  */
-export function showLatestSavedReport(environment: ReopenEnvironment): () => void {
+export function findLatestSavedReport(environment: ReopenEnvironment): () => void {
   const { displaySetService, measurementService, viewportGridService, commandsManager, timers, studyInstanceUID } = environment;
   let timer: unknown;
   let stopped = false;
@@ -48,7 +49,7 @@ export function showLatestSavedReport(environment: ReopenEnvironment): () => voi
 
   const look = async (): Promise<void> => {
     timer = undefined;
-    if (stopped || !studyInstanceUID || measurementService.getMeasurements().length > 0) return;
+    if (stopped || !studyInstanceUID) return;
     const ready = typeof commandsManager.getCommand(LOAD_SR_COMMAND)?.commandFn === 'function' && gridShowsImages(viewportGridService);
     const reports = displaySetService
       .getActiveDisplaySets()
@@ -62,14 +63,17 @@ export function showLatestSavedReport(environment: ReopenEnvironment): () => voi
       } catch (error) {
         console.warn('[kheops-auth] the latest saved report could not be read', error);
       }
-      if (stopped || measurementService.getMeasurements().length > 0) return;
+      if (stopped) return;
       if (report.isRehydratable && !report.isHydrated) {
-        commandsManager.run?.(LOAD_SR_COMMAND, {
-          displaySetInstanceUID: report.displaySetInstanceUID,
-          SeriesInstanceUID: report.SeriesInstanceUID,
-          viewportId: viewportGridService.getActiveViewportId(),
+        environment.onFound(report, () => {
+          // OHIF's tracking loads a report only while it tracks nothing yet (its idle state).
+          if (measurementService.getMeasurements().length > 0 || report.isHydrated) return;
+          commandsManager.run?.(LOAD_SR_COMMAND, {
+            displaySetInstanceUID: report.displaySetInstanceUID,
+            SeriesInstanceUID: report.SeriesInstanceUID,
+            viewportId: viewportGridService.getActiveViewportId(),
+          });
         });
-        environment.onShown?.(report);
         return;
       }
       // Not one OHIF can draw again (another system's SR): the next newest is looked at at once.
