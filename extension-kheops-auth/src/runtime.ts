@@ -3,6 +3,7 @@ import type { KheopsAuthConfig } from './config/types';
 import type { Refusal } from './launch/types';
 import type { AuthenticatedSession } from './ohif/data-source/authenticated-data-source';
 import type { KheopsSession } from './session/kheops-session';
+import { HeaderItems } from './ohif/header/header-items';
 
 /** What preRegistration set up: a session over a checked configuration, or why there is none. */
 export type KheopsAuthSetup =
@@ -31,6 +32,8 @@ export interface KheopsAuthRuntime {
    * for the first exchange instead of presenting the single-use code again.
    */
   callbackCompletions: Map<string, Promise<{ target: string }>>;
+  /** The extension's controls in OHIF's header (session indicator, save control), for the toolbar's hosts. */
+  headerItems: HeaderItems;
 }
 
 export const runtime: KheopsAuthRuntime = {
@@ -48,4 +51,5 @@ export const runtime: KheopsAuthRuntime = {
   onSaveRefused: undefined,
   undoOnModeExit: [],
   callbackCompletions: new Map(),
+  headerItems: new HeaderItems(),
 };

@@ -1,5 +1,11 @@
 import { AUTH_EXTENSION_ID, BASE_MODE, MODE_ID, ROUTE_NAME } from './id';
 import type { ModeFactoryArgs, ModeInstance, ModeModule } from './types';
+import { addHeaderButtons, type ToolbarService } from './header-buttons';
+
+interface ModeEnterContext {
+  servicesManager?: { services?: { toolbarService?: ToolbarService } };
+  [key: string]: unknown;
+}
 
 /** What makes the longitudinal mode the KHEOPS mode; `modesConfiguration` may change all but the id. */
 const IDENTITY = { id: MODE_ID, routeName: ROUTE_NAME, displayName: 'KHEOPS' } as const;
@@ -23,10 +29,17 @@ export async function modeFactory({ modeConfiguration, loadModules }: ModeFactor
   if (!baseInstance) {
     throw new Error(`${BASE_MODE} has neither a modeFactory nor a modeInstance.`);
   }
+  const baseEnter = baseInstance.onModeEnter as ((this: ModeInstance, context: ModeEnterContext) => unknown) | undefined;
   return {
     ...IDENTITY,
     ...baseInstance,
     id: MODE_ID,
+    // The longitudinal toolbar, then the extension's controls in the header (header-buttons.ts).
+    onModeEnter(this: ModeInstance, context: ModeEnterContext) {
+      const result = baseEnter?.call(this, context);
+      addHeaderButtons(context?.servicesManager?.services?.toolbarService);
+      return result;
+    },
     // Not listed in `extensions`: OHIF imports each of those by name when the route opens, and the
     // prebuilt app knows this extension only by the URL it was loaded from at start-up.
   };

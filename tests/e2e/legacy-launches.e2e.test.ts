@@ -131,7 +131,7 @@ test('report provider launch opens the study', async () => {
     await clearGatewayLog(stack);
     await drawTrackedLength(page);
     await saveReport(page, reportName);
-    await page.getByText('Measurements saved successfully').waitFor({ timeout: 60_000 });
+    await page.getByText(/^Report saved to /).waitFor({ timeout: 60_000 });
     await until('a new SR series in Orthanc', async () => {
       const now = await srSeriesInOrthanc(stack, study.studyInstanceUID);
       return now.filter(uid => !srBefore.includes(uid)).length === 1 ? true : undefined;

@@ -21,6 +21,7 @@ import { clickedCtSeries, launchFromStudyPage, openStudyAtFirstImage, waitForFir
 import { drawTrackedLength, saveReport, until } from './support/measurements';
 import { stackInfo, type StackInfo } from './support/stack-info';
 import { waitForRenderedFirstViewport } from './support/viewer';
+import { clickSignOut } from './support/session-indicator';
 
 const stack = stackInfo();
 const browser = useBrowser();
@@ -713,11 +714,11 @@ describe('tokens never leak', () => {
 
       await drawTrackedLength(page);
       await saveReport(page, `Token hygiene ${Date.now()}`);
-      await page.getByText('Measurements saved successfully').waitFor({ timeout: 60_000 });
+      await page.getByText(/^Report saved to /).waitFor({ timeout: 60_000 });
       const stows = (await monitor.requests()).filter(request => request.method === 'POST' && request.url.startsWith(`${stack.dicomWebRoot}/studies`));
       expect(stows.length).toBeGreaterThan(0);
 
-      await page.locator('[data-kheops-auth-action="sign-out"]').click();
+      await clickSignOut(page);
       // The saved measurement is no unsaved work: no question, straight to signed out.
       await page.locator('[data-kheops-auth-session="signed-out"]').waitFor({ timeout: 30_000 });
       const revocations = (await monitor.requests()).filter(request => request.method === 'POST' && request.url === `${stack.issuer}/token/revocation`);

@@ -7,6 +7,7 @@ import { revokeUser, setTokenLifetimes } from './support/standin-controls';
 import { sharedSessionExpiry, sharedSessionKeys, signOutEveryTab } from './support/shared-sessions';
 import { stackInfo } from './support/stack-info';
 import { launchByThirdPartyLogin } from './support/third-party-login';
+import { openSessionPanel } from './support/session-indicator';
 
 
 const stack = stackInfo();
@@ -24,6 +25,8 @@ test('signed-in user is shown and the waiting report can be downloaded', async (
     await badge.waitFor({ timeout: 30_000 });
     await expect(page.locator('[data-kheops-auth-user]').textContent()).resolves.toBe('Alice Martin');
     await expect(badge.textContent()).resolves.toContain('KHEOPS (local stand-in)');
+    // In OHIF's header; the indicator's panel holds the way to sign out.
+    await openSessionPanel(page);
     expect(await page.locator('[data-kheops-auth-action="sign-out"]').isVisible()).toBe(true);
     await page.screenshot({ path: artifactPath('session-badge.png') });
 

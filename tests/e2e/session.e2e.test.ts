@@ -163,7 +163,7 @@ test('revoked session keeps annotations', async () => {
     }
 
     // The held STOW goes out with the new token: the report is in KHEOPS, the measurement still on screen.
-    await page.getByText('Measurements saved successfully').waitFor({ timeout: 60_000 });
+    await page.getByText(/^Report saved to /).waitFor({ timeout: 60_000 });
     const added = await until('the new SR series', async () => {
       const now = await srSeriesInOrthanc(stack, study.studyInstanceUID);
       const fresh = now.filter(uid => !srBefore.includes(uid));
@@ -212,7 +212,7 @@ test('provider down during refresh', async () => {
         await scroll(page, 5);
         promptSeen ||= (await prompt.count()) > 0;
         // A notice that shows for a while: noted when seen, as the token may expire after it went.
-        atRiskSeen ||= (await page.getByText('KHEOPS session at risk').count()) > 0;
+        atRiskSeen ||= (await page.getByText('KHEOPS (local stand-in) session at risk').count()) > 0;
         return atRiskSeen && Date.now() > (await heldTokenExpiry(page)) ? true : undefined;
       },
       lifetimes(6),
@@ -248,7 +248,7 @@ test('provider down during refresh', async () => {
     const settled = await until('the waiting search to finish', async () => ((await waiting()).settled ? waiting() : undefined), lifetimes(6));
     expect(settled.error).toBeUndefined();
     expect(settled.studies).toBeGreaterThan(0);
-    await page.getByText('KHEOPS session renewed').first().waitFor({ timeout: 30_000 });
+    await page.getByText('KHEOPS (local stand-in) session renewed').first().waitFor({ timeout: 30_000 });
     expect(promptSeen).toBe(false);
     expect(await prompt.count()).toBe(0);
     const requests = (await gatewayLog(stack)).filter(entry => entry.outcome !== 'preflight');

@@ -95,7 +95,8 @@ test('measurement saved as SR reaches KHEOPS', async () => {
     await page.screenshot({ path: artifactPath('measurement-drawn.png') });
 
     await saveReport(page, reportName);
-    await page.getByText('Measurements saved successfully').waitFor({ timeout: 60_000 });
+    // The notice says where the report went.
+    await page.getByText('Report saved to KHEOPS (local stand-in)').waitFor({ timeout: 60_000 });
     await page.screenshot({ path: artifactPath('measurement-saved.png') });
 
     // The SR is in KHEOPS's store (Orthanc behind the gateway), with the length and the measured image.
@@ -134,17 +135,9 @@ test('measurement saved as SR reaches KHEOPS', async () => {
     await openStudyAtFirstImage(again.page, stack, series.seriesInstanceUID);
     const thumbnail = again.page.getByText(reportName.slice(0, 20)).first();
     await thumbnail.waitFor({ timeout: 60_000 });
-    // Opening the report draws its length on the measured image again.
-    await thumbnail.dblclick();
-    const length = again.page.locator('[data-cy="viewport-pane"]').first().getByText(/\d+(\.\d+)? mm/).first();
-    // OHIF may first ask whether to go on tracking the report's measurements; a clinician says yes.
-    const yes = again.page.getByRole('button', { name: 'Yes', exact: true });
-    const first = await Promise.race([
-      length.waitFor({ timeout: 90_000 }).then(() => 'drawn' as const),
-      yes.waitFor({ timeout: 90_000 }).then(() => 'asked' as const),
-    ]);
-    if (first === 'asked') await yes.click();
-    await length.waitFor({ timeout: 60_000 });
+    // The header offers the latest saved report; one click draws its length on the measured image again.
+    await again.page.locator('[data-kheops-auth-action="show-saved-report"]').click({ timeout: 90_000 });
+    await again.page.locator('[data-cy="viewport-pane"]').first().getByText(/\d+(\.\d+)? mm/).first().waitFor({ timeout: 90_000 });
     await again.page.screenshot({ path: artifactPath('measurement-listed-after-relaunch.png') });
   } catch (error) {
     await again.page.screenshot({ path: artifactPath('measurement-relaunch.failure.png') }).catch(() => undefined);

@@ -27,6 +27,7 @@ export interface NotificationService {
 
 /** A measurement as `measurementService.getMeasurements()` returns it: the fields a saved report keeps. */
 export interface Measurement {
+  referenceStudyUID?: unknown;
   toolName?: unknown;
   label?: unknown;
   points?: unknown;
@@ -48,9 +49,41 @@ export interface HangingProtocolService {
   subscribe(event: string, callback: () => void): { unsubscribe: () => void };
 }
 
+/** A display set as `displaySetService` holds it: the fields the extension reads (an SR's come from the SR SOP class handler). */
+export interface DisplaySet {
+  displaySetInstanceUID?: string;
+  SeriesInstanceUID?: string;
+  StudyInstanceUID?: string;
+  SeriesDescription?: string;
+  SeriesNumber?: number | string;
+  SeriesDate?: string;
+  SeriesTime?: string;
+  Modality?: string;
+  isLoaded?: boolean;
+  isRehydratable?: boolean;
+  isHydrated?: boolean;
+  load?(): Promise<unknown>;
+  instances?: Array<{ StudyDescription?: string; StudyDate?: string } | undefined>;
+}
+
 /** `displaySetService`. */
 export interface DisplaySetService {
-  getActiveDisplaySets(): Array<{ SeriesInstanceUID?: string }>;
+  EVENTS?: { DISPLAY_SETS_ADDED: string };
+  subscribe?(event: string, callback: () => void): { unsubscribe(): void };
+  getActiveDisplaySets(): DisplaySet[];
+  getDisplaySetByUID?(displaySetInstanceUID: string): DisplaySet | undefined;
+}
+
+/** `customizationService`: read a customization, set one at global scope (immutability-helper commands). */
+export interface CustomizationService {
+  getCustomization(customizationId: string): unknown;
+  setCustomizations(customizations: Record<string, unknown>, scope?: 'global' | 'mode' | 'default'): void;
+}
+
+/** `viewportGridService`: the active viewport and the grid's viewports. */
+export interface ViewportGridService {
+  getActiveViewportId(): string;
+  getState(): { viewports?: Map<string, { displaySetInstanceUIDs?: string[] }> | Record<string, { displaySetInstanceUIDs?: string[] }> };
 }
 
 /** The services the extension reads from `servicesManager.services`. */
@@ -61,6 +94,8 @@ export interface Services {
   measurementService?: MeasurementService;
   hangingProtocolService: HangingProtocolService;
   displaySetService: DisplaySetService;
+  customizationService?: CustomizationService;
+  viewportGridService?: ViewportGridService;
 }
 
 /** A command definition as `commandsManager.getCommand` returns it; the extension wraps `commandFn`. */
@@ -71,6 +106,7 @@ export interface CommandDefinition {
 /** `commandsManager`. */
 export interface CommandsManager {
   getCommand(commandName: string): CommandDefinition | undefined;
+  run?(commandName: string, options?: Record<string, unknown>): unknown;
 }
 
 /** A data source's create function, as `extensionManager.getModuleEntry` of a data sources module returns it. */

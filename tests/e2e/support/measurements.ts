@@ -62,16 +62,12 @@ export async function drawTrackedLength(page: Page): Promise<number> {
   return drawnMm;
 }
 
-/** The measurements panel's "Create SR" button, then the report dialog: name it and save. */
+/**
+ * The header's "Save report to <platform>" button (the extension's), then OHIF's report dialog:
+ * name it and save.
+ */
 export async function saveReport(page: Page, reportName: string): Promise<void> {
-  const createSr = page.getByRole('button', { name: 'Create SR' }).first();
-  if (!(await createSr.isVisible())) {
-    // The right panel may be collapsed, or open on another tab (segmentations).
-    const measurementsTab = page.locator('[data-cy="trackedMeasurements-btn"]').first();
-    if (!(await measurementsTab.isVisible())) await page.locator('[data-cy="side-panel-header-right"]').first().click();
-    await measurementsTab.click({ timeout: 30_000 });
-  }
-  await createSr.click({ timeout: 30_000 });
+  await page.getByRole('button', { name: /^Save report to / }).click({ timeout: 30_000 });
   const name = page.getByPlaceholder('Report name');
   await name.waitFor({ state: 'visible', timeout: 30_000 });
   await name.fill(reportName);

@@ -1,4 +1,5 @@
 // What the viewer keeps for all tabs of a person: the shared session records in IndexedDB (session/shared-token-store.ts).
+import { clickSignOut } from './session-indicator';
 import type { Page } from 'playwright-core';
 
 /** When (epoch ms) the access token of a shared session record expires (IndexedDB `kheops-auth`/`sessions`). */
@@ -41,7 +42,7 @@ export function sharedSessionKeys(page: Page): Promise<string[]> {
  * (no stored user, no active issuer) in sessionStorage.
  */
 export async function signOutEveryTab(tabs: Page[]): Promise<void> {
-  await tabs[0]!.locator('[data-kheops-auth-action="sign-out"]').click();
+  await clickSignOut(tabs[0]!);
   for (const tab of tabs) {
     await tab.locator('[data-kheops-auth-session="signed-out"]').waitFor({ timeout: 30_000 });
     const stored = await tab.evaluate(() => Object.keys(window.sessionStorage).filter(key => key.startsWith('kheops-auth.user.') || key === 'kheops-auth.active-issuer'));

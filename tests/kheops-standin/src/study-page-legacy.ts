@@ -10,11 +10,11 @@ export function viewerLinkHref(user: string, studyUid: string, seriesUid?: strin
 }
 
 export function legacyLaunchActions(user: string, studyUid: string): string {
-  return `<a class="open-viewer-link" data-study-uid="${escapeHtml(studyUid)}" href="${escapeHtml(viewerLinkHref(user, studyUid))}">Open (viewer link)</a>
+  return `<a class="open-viewer-link" data-study-uid="${escapeHtml(studyUid)}" href="${escapeHtml(viewerLinkHref(user, studyUid))}">Viewer link (token in the URL)</a>
       <form class="open-report-provider" method="post" action="${REPORT_PATH}" style="display:inline">
         <input type="hidden" name="studyUID" value="${escapeHtml(studyUid)}">
         <input type="hidden" name="client_id" value="${REPORT_PROVIDER_CLIENT_ID}">
         <input type="hidden" name="user" value="${escapeHtml(user)}">
-        <button type="submit" class="secondary" data-study-uid="${escapeHtml(studyUid)}" style="margin-top:0">Open (report provider)</button>
+        <button type="submit" class="secondary" data-study-uid="${escapeHtml(studyUid)}" style="margin-top:0;margin-left:12px">Report provider</button>
       </form>`;
 }

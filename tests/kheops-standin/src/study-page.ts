@@ -96,15 +96,33 @@ function userPicker(current: DemoUser): string {
   return `<nav class="users">Signed in to KHEOPS as <strong id="current-user" data-user="${escapeHtml(current.id)}">${escapeHtml(current.name)}</strong>. Switch user: ${links}</nav>`;
 }
 
+/** Modalities with no picture to preview (reports, presentation states, key images, segmentations as objects). */
+const NON_IMAGE_MODALITIES = new Set(['SR', 'PR', 'KO', 'DOC', 'SEG', 'RTSTRUCT', 'RTPLAN']);
+
+/** What a clinician reads on a series: its description, or for a report without one, "Report". */
+function seriesLabel(series: StudySummary['series'][number]): string {
+  if (series.description) return series.description;
+  return series.modality === 'SR' ? 'Report' : `Series ${series.seriesNumber ?? ''}`.trim();
+}
+
+/** A picture for an image series; for a report or other object without pixels, a tile that says what it is. */
+function seriesPreview(studyUid: string, series: StudySummary['series'][number], label: string): string {
+  if (NON_IMAGE_MODALITIES.has(series.modality)) {
+    const kind = series.modality === 'SR' ? 'Report' : series.modality;
+    return `<span class="series-tile" role="img" aria-label="${escapeHtml(`${kind}: ${label}`)}">${escapeHtml(kind)}</span>`;
+  }
+  const image = `/ui/series/${encodeURIComponent(studyUid)}/${encodeURIComponent(series.seriesUid)}/thumbnail`;
+  return `<img src="${escapeHtml(image)}" alt="${escapeHtml(label)}" width="128" height="128" loading="lazy">`;
+}
+
 function studyCard(context: StudyPageContext, user: DemoUser, study: StudySummary): string {
   const thumbnails = study.series
     .map((series) => {
       const href = viewerLaunchUrl(context, user.id, study.studyUid, series.seriesUid);
-      const image = `/ui/series/${encodeURIComponent(study.studyUid)}/${encodeURIComponent(series.seriesUid)}/thumbnail`;
-      const label = series.description || `Series ${series.seriesNumber ?? ''}`.trim();
-      const count = series.instanceCount === undefined ? '' : `${series.instanceCount} image${series.instanceCount === 1 ? '' : 's'}`;
+      const label = seriesLabel(series);
+      const count = series.instanceCount === undefined ? '' : `${series.instanceCount} ${series.modality === 'SR' ? 'report' : 'image'}${series.instanceCount === 1 ? '' : 's'}`;
       return `<a class="series-thumbnail" data-study-uid="${escapeHtml(study.studyUid)}" data-series-uid="${escapeHtml(series.seriesUid)}" data-series-description="${escapeHtml(series.description)}" href="${escapeHtml(href)}">
-        <img src="${escapeHtml(image)}" alt="${escapeHtml(label)}" width="128" height="128" loading="lazy">
+        ${seriesPreview(study.studyUid, series, label)}
         <span class="series-label">${escapeHtml(label)}</span>
         <span class="series-meta">${escapeHtml([series.modality, count].filter(Boolean).join(' · '))}</span>
       </a>`;
@@ -114,13 +132,18 @@ function studyCard(context: StudyPageContext, user: DemoUser, study: StudySummar
   return `<article class="study panel" data-study-uid="${escapeHtml(study.studyUid)}">
     <header>
       <h2>${escapeHtml(study.patientName || 'Anonymous')} <span class="muted">${escapeHtml(study.patientId)}</span></h2>
-      <p><span class="study-description">${escapeHtml(study.description || '(no description)')}</span> · <span class="study-date">${escapeHtml(study.date)}</span> · ${study.series.length} series</p>
-      <a class="open-study" href="${escapeHtml(openStudy)}">Open study in OHIF</a>
-      ${legacyLaunchActions(user.id, study.studyUid)}
+      <p><span class="study-description">${escapeHtml(study.description || 'Study')}</span> · <span class="study-date">${escapeHtml(study.date)}</span> · ${study.series.length} series</p>
+      <a class="open-study" href="${escapeHtml(openStudy)}">Open study</a>
     </header>
+    <p class="hint">Or open one series: click it.</p>
     <div class="series-grid">
 ${thumbnails}
     </div>
+    <section class="released-launches" aria-label="Ways released KHEOPS opens the viewer">
+      <h3>Ways released KHEOPS opens the viewer</h3>
+      <p>For comparison: today's KHEOPS cannot sign the viewer in, so it hands over a token in the link.</p>
+      ${legacyLaunchActions(user.id, study.studyUid)}
+    </section>
   </article>`;
 }
 
@@ -132,7 +155,13 @@ const PAGE_CSS = `
   .study header { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 16px; margin-bottom: 12px; }
   .study h2 { font-size: 17px; margin: 0; }
   .study header p { margin: 0; color: var(--muted); flex: 1; }
-  .open-study { font-weight: 600; }
+  .open-study { font-weight: 600; padding: 8px 16px; border-radius: 6px; background: var(--accent); color: #fff; text-decoration: none; }
+  .hint { margin: 0 0 8px; color: var(--muted); font-size: 13px; }
+  .series-tile { display: flex; align-items: center; justify-content: center; width: 100%; aspect-ratio: 1; border-radius: 4px; background: #2b3445; color: #e6ecf5; font-weight: 600; }
+  .released-launches { margin-top: 16px; padding-top: 10px; border-top: 1px dashed var(--line); font-size: 13px; color: var(--muted); }
+  .released-launches h3 { margin: 0 0 4px; font-size: 13px; font-weight: 600; }
+  .released-launches p { margin: 0 0 8px; }
+  .released-launches a, .released-launches button { font-size: 13px; }
   .series-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(140px, 1fr)); gap: 12px; }
   .series-thumbnail { display: flex; flex-direction: column; gap: 4px; padding: 6px; border: 1px solid var(--line); border-radius: 6px; color: var(--ink); text-decoration: none; background: #fafbfc; }
   .series-thumbnail:hover { border-color: var(--accent); }

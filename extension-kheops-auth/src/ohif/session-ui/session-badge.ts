@@ -27,6 +27,11 @@ export interface SessionBadgeEnvironment {
   measurementCount(): number;
   /** Why a launch's session was not upgraded to a renewable one, while it is the tab's (upgrade-notice.ts). */
   note?(): string | undefined;
+  /**
+   * Where the indicator goes (OHIF's header, through the HeaderItems registry); returns its remover.
+   * Without it the indicator is appended to the document's body.
+   */
+  place?(indicator: HTMLElement): () => void;
 }
 
 /** Whose and how long, for the sessions whose badge would otherwise say nothing of it. */
@@ -48,16 +53,22 @@ type BadgeState =
 
 const SIGNED_OUT_NOTE = 'This page stays as it is. Open the study from KHEOPS again to keep working.';
 
+const ELLIPSIS = 'overflow:hidden;text-overflow:ellipsis;white-space:nowrap;max-width:100%;';
+/** Fits OHIF's header (32 px high) between the logo and the main toolbar: it never lies over a viewport. */
+const INDICATOR = 'position:relative;display:inline-flex;align-items:center;gap:6px;height:32px;color:#e6ecf5;font:12px/1.25 Inter,system-ui,sans-serif;';
+const TOGGLE = 'display:flex;align-items:center;gap:6px;height:32px;max-width:138px;padding:0 6px;border:1px solid #3a3f5a;border-radius:6px;background:transparent;color:inherit;font:inherit;cursor:pointer;';
+const PANEL = 'position:absolute;top:calc(100% + 8px);left:0;z-index:1100;width:300px;padding:8px 10px;border-radius:6px;border:1px solid #3a3f5a;background:rgb(9,12,41);color:#e6ecf5;box-shadow:0 4px 16px rgba(0,0,0,.5);';
 const BUTTON = 'padding:3px 10px;border-radius:4px;border:none;font:600 12px Inter,system-ui,sans-serif;cursor:pointer;text-decoration:none;';
 const PRIMARY = `${BUTTON}background:#5acce6;color:#090c29;`;
 const SECONDARY = `${BUTTON}background:#3a3f5a;color:#e6ecf5;`;
 
 /**
- * Who is signed in, always visible in a corner of the viewer: the name and the provider, for a session
- * that cannot be renewed the time it has left, the way back to KHEOPS when the launch gave one, and a
- * "Sign out" button that first asks, on a page with measurements, whether to go ahead: they stay on
- * the page but cannot be saved until the person signs in again. Plain DOM outside OHIF's React tree
- * (a runtime bundle's React cannot use hooks under OHIF's). Returns a function that removes it.
+ * Who is signed in, always visible in OHIF's header (never over a viewport): the person and the
+ * provider, for a session that cannot be renewed the time it has left, and the way back to KHEOPS
+ * when the launch gave one. A click on it opens a small panel with the details and a "Sign out"
+ * button that first asks, on a page with measurements, whether to go ahead: they stay on the page
+ * but cannot be saved until the person signs in again. Plain DOM (a runtime bundle's React cannot
+ * use hooks under OHIF's). Returns a function that removes it.
  */
 export function showSessionBadge(session: BadgeSession, environment: SessionBadgeEnvironment): () => void {
   const { document } = environment;
@@ -67,27 +78,55 @@ export function showSessionBadge(session: BadgeSession, environment: SessionBadg
     if (attribute) node.setAttribute(attribute, value);
     return node;
   };
-  const badge = make(
-    'div',
-    'position:fixed;right:12px;bottom:12px;z-index:1000;max-width:300px;padding:6px 10px;border-radius:6px;border:1px solid #3a3f5a;background:rgba(9,12,41,.92);color:#e6ecf5;font:12px/1.4 Inter,system-ui,sans-serif;',
-    'role',
-    'status',
-  );
+  const badge = make('div', INDICATOR, 'role', 'status');
   badge.setAttribute('aria-live', 'polite');
-  const label = make('span', '');
+  // The summary in the header: who, and the provider or what is wrong; a click opens the details.
+  const toggle = make('button', TOGGLE, 'data-kheops-auth-toggle');
+  toggle.type = 'button';
+  toggle.setAttribute('aria-expanded', 'false');
+  const dot = make('span', 'flex:none;width:8px;height:8px;border-radius:50%;background:#5acce6', 'data-kheops-auth-dot');
+  const lines = make('span', 'display:flex;flex-direction:column;min-width:0;text-align:left');
+  const name = make('span', `font-weight:600;${ELLIPSIS}`);
   const user = make('strong', 'font-weight:600', 'data-kheops-auth-user');
-  const heading = make('div', '');
-  heading.append(label, user);
-  const detail = make('div', 'color:#b9c3d6', 'data-kheops-auth-detail');
-  const why = make('div', 'color:#b9c3d6;margin-top:2px', 'data-kheops-auth-why');
-  const actions = make('div', 'margin-top:4px;display:flex;gap:8px;align-items:center');
+  const signedOutLabel = make('span', '');
+  name.append(user, signedOutLabel);
+  const summary = make('span', `color:#b9c3d6;font-size:11px;${ELLIPSIS}`, 'data-kheops-auth-summary');
+  lines.append(name, summary);
+  const chevron = make('span', 'flex:none;color:#5acce6', 'aria-hidden', 'true');
+  chevron.textContent = '▾';
+  toggle.append(dot, lines, chevron);
+  badge.append(toggle);
   if (environment.returnUri) {
-    const back = make('a', PRIMARY, 'data-kheops-auth-return');
+    const back = make('a', `${PRIMARY}flex:none;white-space:nowrap`, 'data-kheops-auth-return');
     back.href = environment.returnUri;
     back.rel = 'noopener noreferrer';
     back.textContent = 'Return to KHEOPS';
-    actions.append(back);
+    badge.append(back);
   }
+  // The details: opened from the summary, like OHIF's own header menus.
+  const panel = make('div', PANEL, 'data-kheops-auth-panel');
+  panel.id = `kheops-auth-panel-${Math.random().toString(36).slice(2)}`;
+  panel.hidden = true;
+  toggle.setAttribute('aria-controls', panel.id);
+  const heading = make('div', '');
+  const detail = make('div', 'color:#b9c3d6', 'data-kheops-auth-detail');
+  const why = make('div', 'color:#b9c3d6;margin-top:2px', 'data-kheops-auth-why');
+  const actions = make('div', 'margin-top:6px;display:flex;gap:8px;align-items:center');
+  panel.append(heading, detail, why, actions);
+  badge.append(panel);
+  const setOpen = (open: boolean): void => {
+    panel.hidden = !open;
+    toggle.setAttribute('aria-expanded', String(open));
+  };
+  toggle.addEventListener('click', () => setOpen(panel.hidden));
+  const onOutside = (event: Event): void => {
+    if (!panel.hidden && event.target instanceof Node && !badge.contains(event.target) && state.phase !== 'confirming') setOpen(false);
+  };
+  const onKey = (event: KeyboardEvent): void => {
+    if (event.key === 'Escape' && !panel.hidden) setOpen(false);
+  };
+  document.addEventListener('mousedown', onOutside);
+  document.addEventListener('keydown', onKey);
   const button = (action: string, css: string, text: string, onClick: () => void): HTMLButtonElement => {
     const node = make('button', css, 'data-kheops-auth-action', action);
     node.type = 'button';
@@ -101,32 +140,38 @@ export function showSessionBadge(session: BadgeSession, environment: SessionBadg
   let health: SessionHealth = 'active';
   let timer: unknown;
 
-  const describeSession = (who: NonNullable<ReturnType<BadgeSession['signedInUser']>>): string => {
+  const describeStatus = (who: NonNullable<ReturnType<BadgeSession['signedInUser']>>): string => {
     const left = !session.isRenewable() && who.expiresAt !== undefined ? who.expiresAt * 1000 - environment.now() : undefined;
-    const status =
+    return (
       health === 'ended' || (left !== undefined && left <= 0)
         ? 'session ended'
         : left !== undefined
           ? describeRemaining(left)
           : health === 'at-risk'
-            ? 'cannot reach KHEOPS'
-            : sessionNote(who.kind);
-    return [who.issuer.displayName, status].filter(Boolean).join(' · ');
+            ? `cannot reach ${who.issuer.displayName}`
+            : sessionNote(who.kind));
   };
+  const describeSession = (who: NonNullable<ReturnType<BadgeSession['signedInUser']>>): string => [who.issuer.displayName, describeStatus(who)].filter(Boolean).join(' · ');
 
   const render = (): void => {
     const who = state.phase === 'signed-out' ? undefined : session.signedInUser();
     if (!who && state.phase !== 'signed-out') state = { phase: 'signed-out', note: SIGNED_OUT_NOTE };
     const { phase } = state;
     badge.setAttribute('data-kheops-auth-session', phase === 'signed-out' ? 'signed-out' : 'signed-in');
-    label.textContent = who ? 'Signed in as ' : 'Signed out';
+    heading.textContent = who ? `Signed in as ${who.name}` : 'Signed out';
     user.textContent = who?.name ?? '';
+    signedOutLabel.textContent = who ? '' : 'Signed out';
     detail.textContent =
       state.phase === 'signed-out'
         ? state.note
         : state.phase === 'confirming'
           ? `This page has ${state.measurements === 1 ? 'a measurement. It stays' : `${state.measurements} measurements. They stay`} on the page, but cannot be saved to KHEOPS until you sign in again.`
           : ((state.phase === 'signed-in' && state.problem) || describeSession(who!));
+    const status = who ? describeStatus(who) : undefined;
+    const provider = who?.issuer.displayName;
+    summary.textContent = state.phase === 'signed-out' ? 'open the study from KHEOPS again' : status && provider && status.includes(provider) ? status : [status, provider].filter(Boolean).join(' · ');
+    badge.title = [heading.textContent, detail.textContent].filter(Boolean).join(' — ');
+    dot.style.background = state.phase === 'signed-out' || status === 'session ended' ? '#e0606e' : health === 'at-risk' ? '#f0b44c' : '#5acce6';
     const note = phase === 'signed-in' ? environment.note?.() : undefined;
     why.textContent = note ?? '';
     why.hidden = !note;
@@ -170,6 +215,7 @@ export function showSessionBadge(session: BadgeSession, environment: SessionBadg
     const measurements = environment.measurementCount();
     if (measurements > 0) {
       state = { phase: 'confirming', measurements };
+      setOpen(true);
       render();
     } else {
       void goAhead();
@@ -181,7 +227,6 @@ export function showSessionBadge(session: BadgeSession, environment: SessionBadg
     state = { phase: 'signed-in' };
     render();
   });
-  badge.append(heading, detail, why, actions);
 
   const tick = (): void => {
     render();
@@ -196,12 +241,14 @@ export function showSessionBadge(session: BadgeSession, environment: SessionBadg
     else if (state.phase !== 'signing-out') signedOut(SIGNED_OUT_NOTE);
   });
 
-  document.body.appendChild(badge);
+  const unplace = environment.place ? environment.place(badge) : (document.body.appendChild(badge), () => badge.remove());
   tick();
   return () => {
     if (timer !== undefined) environment.timers.clear(timer);
     stopHealth();
     stopSignOut?.();
-    badge.remove();
+    document.removeEventListener('mousedown', onOutside);
+    document.removeEventListener('keydown', onKey);
+    unplace();
   };
 }

@@ -5,8 +5,17 @@ import { showSessionBadge, type BadgeSession } from './session-badge';
 /** The OHIF service whose measurements signing out asks about. */
 export type BadgeServices = { measurementService?: Pick<MeasurementService, 'getMeasurements'> | undefined };
 
-/** The session badge in the viewer page, with the browser's clock and timers; returns its remover. */
-export function enterSessionBadge(session: BadgeSession, services: BadgeServices, returnUri: string | undefined, note?: () => string | undefined): () => void {
+/**
+ * The session indicator in the viewer page, with the browser's clock and timers; `place` puts it in
+ * OHIF's header (ohif/header/). Returns its remover.
+ */
+export function enterSessionBadge(
+  session: BadgeSession,
+  services: BadgeServices,
+  returnUri: string | undefined,
+  note?: () => string | undefined,
+  place?: (indicator: HTMLElement) => () => void,
+): () => void {
   if (typeof document === 'undefined') return () => undefined;
   return showSessionBadge(session, {
     document,
@@ -15,5 +24,6 @@ export function enterSessionBadge(session: BadgeSession, services: BadgeServices
     returnUri,
     measurementCount: () => services.measurementService?.getMeasurements().length ?? 0,
     ...(note ? { note } : {}),
+    ...(place ? { place } : {}),
   });
 }

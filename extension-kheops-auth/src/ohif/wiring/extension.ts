@@ -26,6 +26,8 @@ import { enterSessionBadge } from '../session-ui/viewer-session-badge';
 import { browserTimers } from '../../session/token-keeper';
 import { clearUpgradeOutcome, saveUpgradeOutcome } from '../../session/silent-upgrade';
 import { announceUpgradeOutcome, upgradeNote } from '../session-ui/upgrade-notice';
+import { kheopsToolbarModule, SAVE_REPORT, SESSION_INDICATOR } from '../header/toolbar-module';
+import { enterReportSaving } from '../saves/report-saving';
 import { installHttpErrorHandler } from '../viewing/http-error-handler';
 import { enterEndedSessionGuard } from '../viewing/ended-session-guard';
 import { mipOverlayCustomization } from '../viewing/mip-overlay';
@@ -86,9 +88,13 @@ async function preRegistration(args: PreRegistrationArgs): Promise<void> {
   );
   // The sign-in prompt itself opens when a request needs a token; opened here it would replace
   // whatever OHIF dialog is open (the report name dialog of a save in progress, say).
-  session.onHealthChange(health =>
-    session.isRenewable() ? announceSessionHealth(services.uiNotificationService, health) : announceStaticSessionHealth(services.uiNotificationService, health),
-  );
+  // The provider's name as last known: an ended session may no longer say who it was.
+  let provider = 'KHEOPS';
+  session.onHealthChange(health => {
+    provider = session.signedInUser()?.issuer.displayName ?? provider;
+    if (session.isRenewable()) announceSessionHealth(services.uiNotificationService, health, provider);
+    else announceStaticSessionHealth(services.uiNotificationService, health);
+  });
   runtime.authenticatedSession = {
     renewNow: () => session.renewNow(),
     reauthenticate: () => reauthentication.reauthenticate(),
@@ -172,6 +178,7 @@ function onModeEnter({
   };
   extensionManager: Pick<ExtensionManager, 'getActiveDataSource' | 'getModuleEntry'>;
 }): void {
+  const managers = { servicesManager, commandsManager, extensionManager };
   onModeExit();
   // Where a launch this tab's person cancels comes back to (login-page/, routes/LoginRoute.tsx).
   rememberViewerPage(window.sessionStorage, window.location);
@@ -197,7 +204,16 @@ function onModeEnter({
     const returnUri = setup.session.signedInUser()?.returnUri;
     runtime.undoOnModeExit.push(
       enterStaticSession(setup.session, services.uiNotificationService, returnUri, { now: () => Date.now(), timers: browserTimers, announced: runtime }),
-      enterSessionBadge(setup.session, services, returnUri, () => upgradeNote(window.sessionStorage, setup.session.isRenewable())),
+      enterSessionBadge(setup.session, services, returnUri, () => upgradeNote(window.sessionStorage, setup.session.isRenewable()), indicator =>
+        runtime.headerItems.put(SESSION_INDICATOR, indicator),
+      ),
+      enterReportSaving({
+        services,
+        managers,
+        platform: () => setup.session.signedInUser()?.issuer.displayName ?? 'KHEOPS',
+        studyInstanceUID: () => new URLSearchParams(window.location.search).get('StudyInstanceUIDs')?.split(',')[0],
+        place: control => runtime.headerItems.put(SAVE_REPORT, control),
+      }),
       enterEndedSessionGuard(setup.session, extensionManager),
     );
     announceUpgradeOutcome(services.uiNotificationService, window.sessionStorage, () => setup.session.signedInUser()?.name);
@@ -222,6 +238,7 @@ const kheopsAuthExtension = {
   onModeExit,
   getCustomizationModule,
   getHangingProtocolModule: hangingProtocolModule,
+  getToolbarModule: () => kheopsToolbarModule(runtime.headerItems),
   getDataSourcesModule: () => createAuthenticatedDataSourceModule(() => runtime.authenticatedSession),
 };
 
