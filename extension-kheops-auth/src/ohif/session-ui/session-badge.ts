@@ -51,7 +51,7 @@ type BadgeState =
   | { phase: 'signing-out' }
   | { phase: 'signed-out'; note: string };
 
-const SIGNED_OUT_NOTE = 'This page stays as it is. Open the study from KHEOPS again to keep working.';
+const SIGNED_OUT_NOTE = 'Images can no longer load on this page. Open the study from KHEOPS again to keep working.';
 
 const ELLIPSIS = 'overflow:hidden;text-overflow:ellipsis;white-space:nowrap;max-width:100%;';
 /** Fits OHIF's header (32 px high) between the logo and the main toolbar: it never lies over a viewport. */
