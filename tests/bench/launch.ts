@@ -31,8 +31,9 @@ import { measureTokenCheck } from './token-check-cost';
 import { countNavigations } from './navigations';
 import { coldLaunchRatio } from './cold-launch';
 import { largeStudyRatio, loadLargeStudy } from './large-study';
-import { formatMs, formatRatio, pairedRatio, summarize } from './stats';
+import { formatMeanInterval, formatMs, formatRatio, pairedRatio, summarize } from './stats';
 import { measureMipTiming } from './mip';
+import { renewalStall } from './renewal-stall';
 
 function intFromEnv(name: string, fallback: number, min = 1): number {
   const raw = process.env[name];
@@ -56,6 +57,9 @@ const GATEWAY_CHUNKS = intFromEnv('BENCH_GATEWAY_CHUNKS', 20);
 const LARGE_ROUNDS = intFromEnv('BENCH_LARGE_ROUNDS', 8, 2);
 const COLD_ROUNDS = intFromEnv('BENCH_COLD_ROUNDS', 6, 2);
 const MIP_ROUNDS = intFromEnv('BENCH_MIP_ROUNDS', 3);
+const STALL_ROUNDS = intFromEnv('BENCH_STALL_ROUNDS', 4, 2);
+/** Scrolling per round: long enough for several renewals of a 10 s token (one every 5 s). */
+const STALL_SCROLL_SECONDS = intFromEnv('BENCH_STALL_SCROLL_SECONDS', 30, 6);
 /**
  * Where DICOMweb is, seen from the viewer: 'cross-origin' (default, as the demo and a KHEOPS on its
  * own host: every request with a bearer token needs a CORS preflight) or 'same-origin' (each viewer
@@ -283,6 +287,9 @@ async function gatewayThroughput(bench: Bench): Promise<GatewayThroughput> {
 
 const median = (values: number[]) => summarize(values).median;
 
+/** Tokens outlive the whole run (the renewal figure shortens them for its own rounds only). */
+const BENCH_ACCESS_TOKEN_TTL = 3600;
+
 interface Figures {
   bench: Bench;
   workDir: string;
@@ -381,6 +388,11 @@ async function mipFigure({ bench }: Figures): Promise<void> {
   log(`mip_ratio=${mip.ratio.toFixed(3)}`);
 }
 
+async function renewalStallFigure({ bench }: Figures): Promise<void> {
+  const stall = await renewalStall(bench.browser, bench.stackInfo, bench.seriesUid, { rounds: STALL_ROUNDS, scrollMs: STALL_SCROLL_SECONDS * 1000, restoreTtl: BENCH_ACCESS_TOKEN_TTL }, log);
+  log(`renewal_stall_ms=${formatMeanInterval(stall)}`);
+}
+
 /**
  * The figures `npm run bench -- <name>…` selects (all of them, in this order, without a name). A new
  * figure is one entry: a function of the running bench that prints its own lines.
@@ -392,6 +404,7 @@ const FIGURES: Record<string, (figures: Figures) => Promise<void>> = {
   gateway: gatewayFigure,
   bundle: bundleFigure,
   mip: mipFigure,
+  renewal_stall: renewalStallFigure,
 };
 
 function selectedFigures(args: string[]): string[] {
@@ -425,7 +438,7 @@ async function main(): Promise<void> {
       orthancPort: PORTS.orthanc,
       workDir,
       testControls: true,
-      accessTokenTtl: 3600,
+      accessTokenTtl: BENCH_ACCESS_TOKEN_TTL,
       viewer: { sameOriginDicomWeb: SAME_ORIGIN },
     });
     stops.push(() => stack.stop());

@@ -46,3 +46,25 @@ export function pairedRatio(pairs: ReadonlyArray<{ numerator: number; denominato
 export function formatRatio({ ratio, low, high, pairs }: RatioInterval): string {
   return `${ratio.toFixed(3)} [${low.toFixed(3)},${high.toFixed(3)}] (95 % interval, ${pairs} paired rounds, ±${((high - low) / 2).toFixed(3)})`;
 }
+
+export interface MeanInterval {
+  mean: number;
+  low: number;
+  high: number;
+  rounds: number;
+}
+
+/** The mean of per-round differences (ms) with its t-interval: for figures that can be zero or negative. */
+export function meanInterval(values: readonly number[]): MeanInterval {
+  if (values.length < 2) throw new Error('an interval needs at least two rounds');
+  const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+  const variance = values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (values.length - 1);
+  const t = T_975[values.length - 2] ?? 1.96;
+  const half = (t * Math.sqrt(variance)) / Math.sqrt(values.length);
+  return { mean, low: mean - half, high: mean + half, rounds: values.length };
+}
+
+/** `12 [-30,54] (95 % interval, 4 rounds, ±42)`. */
+export function formatMeanInterval({ mean, low, high, rounds }: MeanInterval): string {
+  return `${Math.round(mean)} [${Math.round(low)},${Math.round(high)}] (95 % interval, ${rounds} rounds, ±${Math.round((high - low) / 2)})`;
+}

@@ -1,0 +1,82 @@
+/**
+ * renewal_stall_ms (issue 17): does renewing the access token hold up images while someone scrolls?
+ * With a 10 s access token (renewed at half its life, refresh-policy.ts), each round launches the
+ * sample CT's clicked series and scrolls it fast with the mouse wheel long enough for several
+ * renewals. The page records when cornerstone shows a new image (STACK_NEW_IMAGE on the viewport
+ * element; cornerstone events do not bubble, so the listener is on the document in the capture
+ * phase); Playwright records when the provider's token endpoint answered (each renewal). A round's
+ * figure: the longest gap between shown images that overlaps ±1 s of a renewal, minus the longest
+ * gap elsewhere in the same scroll. Goal <= 50 ms. Bounded loops, no sleeps.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { newViewerContext } from '../e2e/support/browser';
+import { openStudyAtFirstImage } from '../e2e/support/launch';
+import type { StackInfo } from '../e2e/support/stack-info';
+import { setTokenLifetimes } from '../e2e/support/standin-controls';
+import { stallOfRound, type StallRound } from './frame-gaps';
+import { meanInterval, type MeanInterval } from './stats';
+
+const SHORT_ACCESS_TOKEN_TTL = 10;
+const NEW_IMAGE_EVENT = 'CORNERSTONE_STACK_NEW_IMAGE';
+
+async function recordNewImages(context: BrowserContext): Promise<void> {
+  await context.addInitScript(eventName => {
+    const shown: number[] = [];
+    (window as unknown as { __kheopsBenchShown: number[] }).__kheopsBenchShown = shown;
+    document.addEventListener(eventName, () => shown.push(Date.now()), { capture: true });
+  }, NEW_IMAGE_EVENT);
+}
+
+/** Wheel scrolling over the first pane, back and forth, until `untilMs`; bounded by the clock. */
+async function scrollUntil(page: Page, untilMs: number): Promise<void> {
+  const box = await page.locator('[data-cy="viewport-pane"]').first().boundingBox();
+  if (!box) throw new Error('the viewport pane has no box to scroll over');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  for (let i = 0; Date.now() < untilMs; i++) await page.mouse.wheel(0, i % 20 < 10 ? 120 : -120);
+}
+
+async function measureRound(browser: Browser, stack: StackInfo, seriesUid: string, scrollMs: number): Promise<StallRound> {
+  const context = await newViewerContext(browser);
+  try {
+    await recordNewImages(context);
+    const page = await context.newPage();
+    const tokenAnswers: number[] = [];
+    page.on('response', response => {
+      if (response.request().method() === 'POST' && new URL(response.url()).pathname.endsWith('/token') && response.url().startsWith(stack.issuer)) tokenAnswers.push(Date.now());
+    });
+    await openStudyAtFirstImage(page, stack, seriesUid);
+    const scrollFrom = Date.now();
+    await scrollUntil(page, scrollFrom + scrollMs);
+    const scrollTo = Date.now();
+    const shown = (await page.evaluate(() => (window as unknown as { __kheopsBenchShown: number[] }).__kheopsBenchShown)).filter(at => at >= scrollFrom && at <= scrollTo);
+    const renewals = tokenAnswers.filter(at => at >= scrollFrom && at <= scrollTo);
+    if (shown.length < 10) throw new Error(`only ${shown.length} new images were shown while scrolling: ${NEW_IMAGE_EVENT} was not heard`);
+    if (renewals.length === 0) throw new Error(`no renewal answered during ${scrollMs} ms of scrolling with a ${SHORT_ACCESS_TOKEN_TTL} s token`);
+    return stallOfRound(shown, renewals);
+  } finally {
+    await context.close();
+  }
+}
+
+export async function renewalStall(
+  browser: Browser,
+  stack: StackInfo,
+  seriesUid: string,
+  options: { rounds: number; scrollMs: number; restoreTtl: number },
+  log: (line: string) => void,
+): Promise<MeanInterval> {
+  await setTokenLifetimes(stack, { accessTokenTtl: SHORT_ACCESS_TOKEN_TTL });
+  const stalls: number[] = [];
+  try {
+    for (let round = 1; round <= options.rounds; round++) {
+      const result = await measureRound(browser, stack, seriesUid, options.scrollMs);
+      stalls.push(result.stallMs);
+      log(
+        `[bench] renewal stall round ${round}: ${result.renewals} renewals, ${result.frames} new images in ${options.scrollMs} ms; longest gap near a renewal ${Math.round(result.nearRenewalMs)} ms, elsewhere ${Math.round(result.elsewhereMs)} ms`,
+      );
+    }
+  } finally {
+    await setTokenLifetimes(stack, { accessTokenTtl: options.restoreTtl });
+  }
+  return meanInterval(stalls);
+}
