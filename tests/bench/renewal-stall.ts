@@ -1,7 +1,7 @@
 /**
  * renewal_stall_ms (issue 17): does renewing the access token hold up images while someone scrolls?
  * With a 10 s access token (renewed at half its life, refresh-policy.ts), each round launches the
- * sample CT's clicked series and scrolls it fast with the mouse wheel long enough for several
+ * sample CT's clicked series and scrolls it fast with wheel events long enough for several
  * renewals. The page records when cornerstone shows a new image (STACK_NEW_IMAGE on the viewport
  * element; cornerstone events do not bubble, so the listener is on the document in the capture
  * phase); Playwright records when the provider's token endpoint answered (each renewal). A round's
@@ -27,12 +27,33 @@ async function recordNewImages(context: BrowserContext): Promise<void> {
   }, NEW_IMAGE_EVENT);
 }
 
-/** Wheel scrolling over the first pane, back and forth, until `untilMs`; bounded by the clock. */
+/**
+ * Wheel events dispatched in the page every 20 ms over the first pane, 10 slices forward then 10
+ * back, until `untilMs`: one Playwright round trip per wheel step (the e2e tests' scroll) is slower
+ * than the viewer on this machine, so its gaps would be the driver's, not the page's. Cornerstone's
+ * stack scroll tool listens to wheel events on the viewport element, which these reach by bubbling.
+ */
 async function scrollUntil(page: Page, untilMs: number): Promise<void> {
-  const box = await page.locator('[data-cy="viewport-pane"]').first().boundingBox();
-  if (!box) throw new Error('the viewport pane has no box to scroll over');
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  for (let i = 0; Date.now() < untilMs; i++) await page.mouse.wheel(0, i % 20 < 10 ? 120 : -120);
+  await page.locator('[data-cy="viewport-pane"] canvas').first().waitFor();
+  await page.evaluate(
+    ({ until, stepMs }) =>
+      new Promise<void>((resolve, reject) => {
+        const canvas = document.querySelector('[data-cy="viewport-pane"] canvas');
+        if (!canvas) return reject(new Error('the viewport pane has no canvas to scroll over'));
+        const box = canvas.getBoundingClientRect();
+        let step = 0;
+        const timer = setInterval(() => {
+          if (Date.now() >= until) {
+            clearInterval(timer);
+            resolve();
+            return;
+          }
+          const deltaY = step++ % 20 < 10 ? 120 : -120;
+          canvas.dispatchEvent(new WheelEvent('wheel', { deltaY, deltaMode: 0, clientX: box.x + box.width / 2, clientY: box.y + box.height / 2, bubbles: true, cancelable: true }));
+        }, stepMs);
+      }),
+    { until: untilMs, stepMs: 20 },
+  );
 }
 
 async function measureRound(browser: Browser, stack: StackInfo, seriesUid: string, scrollMs: number): Promise<StallRound> {
