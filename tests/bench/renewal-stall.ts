@@ -56,7 +56,7 @@ async function scrollUntil(page: Page, untilMs: number): Promise<void> {
   );
 }
 
-async function measureRound(browser: Browser, stack: StackInfo, seriesUid: string, scrollMs: number): Promise<StallRound> {
+async function measureRound(browser: Browser, stack: StackInfo, seriesUid: string, scrollMs: number): Promise<StallRound & { placeboMs: number }> {
   const context = await newViewerContext(browser);
   try {
     await recordNewImages(context);
@@ -73,7 +73,10 @@ async function measureRound(browser: Browser, stack: StackInfo, seriesUid: strin
     const renewals = tokenAnswers.filter(at => at >= scrollFrom && at <= scrollTo);
     if (shown.length < 10) throw new Error(`only ${shown.length} new images were shown while scrolling: ${NEW_IMAGE_EVENT} was not heard`);
     if (renewals.length === 0) throw new Error(`no renewal answered during ${scrollMs} ms of scrolling with a ${SHORT_ACCESS_TOKEN_TTL} s token`);
-    return stallOfRound(shown, renewals);
+    // The placebo: the same statistic with the windows halfway between renewals, where nothing
+    // happens; far from 0, the method itself (not a renewal) makes the difference.
+    const halfway = renewals.map(at => at + (SHORT_ACCESS_TOKEN_TTL * 1000) / 4).filter(at => at <= scrollTo);
+    return { ...stallOfRound(shown, renewals), placeboMs: stallOfRound(shown, halfway).stallMs };
   } finally {
     await context.close();
   }
@@ -85,19 +88,21 @@ export async function renewalStall(
   seriesUid: string,
   options: { rounds: number; scrollMs: number; restoreTtl: number },
   log: (line: string) => void,
-): Promise<MeanInterval> {
+): Promise<{ stall: MeanInterval; placebo: MeanInterval }> {
   await setTokenLifetimes(stack, { accessTokenTtl: SHORT_ACCESS_TOKEN_TTL });
   const stalls: number[] = [];
+  const placebos: number[] = [];
   try {
     for (let round = 1; round <= options.rounds; round++) {
       const result = await measureRound(browser, stack, seriesUid, options.scrollMs);
       stalls.push(result.stallMs);
+      placebos.push(result.placeboMs);
       log(
-        `[bench] renewal stall round ${round}: ${result.renewals} renewals, ${result.frames} new images in ${options.scrollMs} ms; longest gap near a renewal ${Math.round(result.nearRenewalMs)} ms, elsewhere ${Math.round(result.elsewhereMs)} ms`,
+        `[bench] renewal stall round ${round}: ${result.renewals} renewals, ${result.frames} new images in ${options.scrollMs} ms; longest gap near a renewal ${Math.round(result.nearRenewalMs)} ms, elsewhere ${Math.round(result.elsewhereMs)} ms (placebo windows between renewals: ${Math.round(result.placeboMs)} ms)`,
       );
     }
   } finally {
     await setTokenLifetimes(stack, { accessTokenTtl: options.restoreTtl });
   }
-  return meanInterval(stalls);
+  return { stall: meanInterval(stalls), placebo: meanInterval(placebos) };
 }
