@@ -5,6 +5,7 @@ import { artifactPath, useBrowser } from './support/browser';
 import { drawTrackedLength, measurements, until } from './support/measurements';
 import { gatewayLog } from './support/gateway-log';
 import { clickedCtSeries, openClinicianPage, openStudyAtFirstImage, waitForFirstViewportSeries } from './support/launch';
+import { clickSignOut } from './support/session-indicator';
 import { stackInfo } from './support/stack-info';
 import { waitForRenderedFirstViewport } from './support/viewer';
 
@@ -40,7 +41,7 @@ test('after sign-out no image loads silently', async () => {
     await page.locator('[data-kheops-auth-session="signed-in"]').waitFor({ timeout: 60_000 });
     const signOutAt = new Date().toISOString();
 
-    await page.locator('[data-kheops-auth-action="sign-out"]').click();
+    await clickSignOut(page);
     await page.locator('[data-kheops-auth-session="signed-out"]').waitFor({ timeout: 30_000 });
     signedOut = true;
     // Every viewport says the session ended; the images shown are covered (a shared workstation).

@@ -12,6 +12,7 @@ import { clickedCtSeries, launchFromStudyPage, openClinicianPage, waitForFirstVi
 import { drawTrackedLength, measurements, saveReport, until } from './support/measurements';
 import { newSrReport, readDicomFile, readSr, srSeriesInOrthanc } from './support/sr';
 import { setReadOnly, setTokenLifetimes } from './support/standin-controls';
+import { clickSignOut } from './support/session-indicator';
 import { stackInfo, type StackInfo } from './support/stack-info';
 import { searchThroughOhif, waitForRenderedFirstViewport } from './support/viewer';
 import { scroll } from './support/viewer-activity';
@@ -110,7 +111,7 @@ test('a Keycloak-backed KHEOPS session saves a report', async () => {
 
     // Sign out (the saved measurement is asked about first): the realm revokes the refresh tokens.
     expect(tokens.refreshTokens.size).toBeGreaterThanOrEqual(2);
-    await page.locator('[data-kheops-auth-action="sign-out"]').click();
+    await clickSignOut(page);
     const confirm = page.locator('[data-kheops-auth-action="confirm-sign-out"]');
     if ((await measurements(page)).length > 0) await confirm.click({ timeout: 30_000 });
     await page.locator('[data-kheops-auth-session="signed-out"]').waitFor({ timeout: 30_000 });
