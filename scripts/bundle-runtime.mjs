@@ -102,6 +102,11 @@ if (pkg === 'extension-kheops-auth') {
   report(moduleFile);
   writeFileSync(path.join(dir, 'kheops-login.html'), loginPageHtml({ appConfigUrl: '/app-config.js', moduleUrl: '/modules/kheops-login.mjs' }));
   report(path.join(dir, 'kheops-login.html'));
+  // The login page's service worker that downloads OHIF while the person is at the provider: a classic
+  // worker script (no import or export left after bundling), served next to the page's module.
+  const workerFile = path.join(dir, 'kheops-prefetch-worker.mjs');
+  await build({ ...common, entryPoints: [path.join(root, 'src', 'login-page', 'prefetch-worker.ts')], outfile: workerFile });
+  report(workerFile);
   // The sign-in popup's redirect URI: hands the answer to the viewer page and closes (no OHIF boot).
   const popupModule = path.join(dir, 'kheops-popup-callback.mjs');
   await build({ ...common, entryPoints: [path.join(root, 'src', 'login-page', 'popup-callback.ts')], outfile: popupModule });

@@ -21,9 +21,35 @@ export interface ColdLaunchSetup {
   probeOrigins: string[];
 }
 
+/**
+ * The page's emulation does not reach a service worker (the login page's prefetch worker is its own
+ * DevTools target): each one created during the launch gets the same link, through the browser's
+ * session (Target.sendMessageToTarget: Playwright's CDPSession cannot address a child session).
+ * Without this the worker would download OHIF at loopback speed and the login path would look faster
+ * than it is.
+ */
+async function throttleServiceWorkers(browser: Browser): Promise<() => Promise<void>> {
+  const session = await browser.newBrowserCDPSession();
+  let id = 1;
+  session.on('Target.targetCreated', event => {
+    const { targetInfo } = event as { targetInfo: { type: string; targetId: string } };
+    if (targetInfo.type !== 'service_worker') return;
+    void (async () => {
+      const { sessionId } = (await session.send('Target.attachToTarget', { targetId: targetInfo.targetId, flatten: false })) as { sessionId: string };
+      for (const [method, params] of [['Network.enable', {}], ['Network.emulateNetworkConditions', { ...HOSPITAL_LINK }]] as const) {
+        await session.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: id++, method, params }) });
+      }
+    })().catch(() => undefined);
+  });
+  await session.send('Target.setDiscoverTargets', { discover: true });
+  return () => session.detach().catch(() => undefined);
+}
+
 async function throttled(setup: ColdLaunchSetup) {
   // A fresh context: empty HTTP cache, no provider session.
   const context = await newViewerContext(setup.browser);
+  const releaseWorkers = await throttleServiceWorkers(setup.browser);
+  context.once('close', () => void releaseWorkers());
   await installFirstImageProbe(context, setup.probeOrigins);
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);

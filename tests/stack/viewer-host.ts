@@ -161,7 +161,7 @@ export async function startViewerHost(options: ViewerHostOptions): Promise<Viewe
     loginPageHtml = path.join(dir, 'kheops-login.html');
     popupCallbackHtml = path.join(dir, 'kheops-popup-callback.html');
     // The pages load their modules from /modules/, next to the runtime modules (see scripts/bundle-runtime.mjs).
-    for (const name of ['kheops-login.mjs', 'kheops-popup-callback.mjs']) {
+    for (const name of ['kheops-login.mjs', 'kheops-popup-callback.mjs', 'kheops-prefetch-worker.mjs']) {
       modules[name] ??= path.join(dir, name);
       modules[`${name}.map`] ??= path.join(dir, `${name}.map`);
     }

@@ -38,7 +38,12 @@ const PREFETCH_WAIT_MS = 400;
 async function main(): Promise<void> {
   // Started first, beside the configuration check and the launch parsing; the page leaves for the
   // provider only once the prefetches are asked for (or PREFETCH_WAIT_MS has passed).
-  const prefetching = prefetchViewer({ document, fetch: window.fetch.bind(window), indexUrl: new URL('/index.html', window.location.origin) });
+  const prefetching = prefetchViewer({
+    document,
+    fetch: window.fetch.bind(window),
+    indexUrl: new URL('/index.html', window.location.origin),
+    serviceWorker: 'serviceWorker' in navigator ? navigator.serviceWorker : undefined,
+  });
   const begin: BeginSignIn = async (...args) => {
     await within(prefetching, PREFETCH_WAIT_MS, 0);
     return redirectToProvider(...args);

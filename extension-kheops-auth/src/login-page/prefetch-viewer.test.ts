@@ -1,6 +1,7 @@
 /**
  * @jest-environment jsdom
  */
+import { prefetchList, prefetchWorkerUrl } from './prefetch-list';
 import { prefetchViewer, viewerEntryFiles, within } from './prefetch-viewer';
 
 const INDEX = `<!doctype html><html><head>
@@ -30,6 +31,33 @@ test('adds one <link rel="prefetch"> per entry file once index.html has arrived'
   const links = [...document.head.querySelectorAll('link[rel="prefetch"]')].map(link => link.getAttribute('href'));
   expect(links).toEqual(['http://viewer.test/app.bundle.0f6159c501addfe9.js', 'http://viewer.test/vendor.bundle.0123456789abcdef.js']);
   expect(fetchIndex).toHaveBeenCalledWith('http://viewer.test/index.html', { credentials: 'same-origin' });
+});
+
+test('hands the entry files to the prefetch worker when a service worker can be registered, and adds no link', async () => {
+  document.head.innerHTML = '';
+  const register = jest.fn(async () => ({}) as ServiceWorkerRegistration);
+  await expect(prefetchViewer({ document, fetch: (async () => answer(200, INDEX)) as unknown as typeof fetch, indexUrl, serviceWorker: { register } })).resolves.toBe(2);
+  expect(register).toHaveBeenCalledTimes(1);
+  const [workerUrl, options] = register.mock.calls[0] as unknown as [string, RegistrationOptions];
+  expect(options).toEqual({ scope: '/modules/kheops-prefetch/' });
+  expect(new URL(workerUrl).pathname).toBe('/modules/kheops-prefetch-worker.mjs');
+  expect(prefetchList(workerUrl)).toEqual(['http://viewer.test/app.bundle.0f6159c501addfe9.js', 'http://viewer.test/vendor.bundle.0123456789abcdef.js']);
+  expect(document.head.querySelectorAll('link[rel="prefetch"]')).toHaveLength(0);
+});
+
+test('falls back to <link rel="prefetch"> when the browser refuses the worker', async () => {
+  document.head.innerHTML = '';
+  const register = jest.fn(async () => Promise.reject(new DOMException('insecure', 'SecurityError')));
+  await expect(prefetchViewer({ document, fetch: (async () => answer(200, INDEX)) as unknown as typeof fetch, indexUrl, serviceWorker: { register } })).resolves.toBe(2);
+  expect(document.head.querySelectorAll('link[rel="prefetch"]')).toHaveLength(2);
+});
+
+test("the worker's list holds only paths on the worker's own origin", () => {
+  const origin = 'http://viewer.test';
+  const hostile = `${origin}/modules/kheops-prefetch-worker.mjs?files=${encodeURIComponent(JSON.stringify(['/a.0123456789.js', '//evil.test/x.js', 'https://evil.test/y.js', 3]))}`;
+  expect(prefetchList(hostile)).toEqual([`${origin}/a.0123456789.js`]);
+  expect(prefetchList(`${origin}/modules/kheops-prefetch-worker.mjs?files=not-json`)).toEqual([]);
+  expect(prefetchList(prefetchWorkerUrl(['https://cdn.example.org/other.js', `${origin}/b.0123456789.js`], origin))).toEqual([`${origin}/b.0123456789.js`]);
 });
 
 test('an index.html that cannot be read prefetches nothing and does not throw', async () => {
