@@ -92,7 +92,7 @@ function setUp() {
   const measurements = new FakeMeasurementService();
   const store = fakeCommands();
   const page = fakeWindow();
-  const stop = guardUnsavedWork(measurements, store.commands, page.target);
+  const { stop } = guardUnsavedWork(measurements, store.commands, page.target);
   return { measurements, store, page, stop };
 }
 
@@ -181,7 +181,7 @@ describe('guardUnsavedWork', () => {
     const wrapped = store.definition.commandFn;
 
     const again = fakeWindow();
-    const stopAgain = guardUnsavedWork(measurements, store.commands, again.target);
+    const { stop: stopAgain } = guardUnsavedWork(measurements, store.commands, again.target);
     expect(store.definition.commandFn).toBe(wrapped);
     expect(again.wouldAsk()).toBe(false);
     measurements.add(length('b', 5));

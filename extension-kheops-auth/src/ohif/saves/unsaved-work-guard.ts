@@ -83,17 +83,25 @@ function followReportSaves(commandsManager: CommandsManager, hook: SaveHook | un
   return true;
 }
 
+export interface UnsavedWorkGuard {
+  /** How many measurements the page holds while they differ from the last saved report (0 once saved). */
+  unsavedMeasurements(): number;
+  /** Stops watching and removes the beforeunload listener. */
+  stop(): void;
+}
+
 /**
  * Watches the measurements of one mode visit and keeps a beforeunload listener installed exactly
  * while there is work a page replacement would lose: it keeps that work (`keep`), or, without a way
- * to keep it, makes the browser ask. Returns the function that stops it all.
+ * to keep it, makes the browser ask.
  */
-export function guardUnsavedWork(measurementService: MeasurementService, commandsManager: CommandsManager, target: UnloadTarget, keep?: () => void): () => void {
+export function guardUnsavedWork(measurementService: MeasurementService, commandsManager: CommandsManager, target: UnloadTarget, keep?: () => void): UnsavedWorkGuard {
   let saved = workFingerprint(measurementService.getMeasurements());
-  const hasUnsavedWork = (): boolean => {
+  const unsavedMeasurements = (): number => {
     const measurements = measurementService.getMeasurements();
-    return measurements.length > 0 && workFingerprint(measurements) !== saved;
+    return measurements.length > 0 && workFingerprint(measurements) !== saved ? measurements.length : 0;
   };
+  const hasUnsavedWork = (): boolean => unsavedMeasurements() > 0;
   const onBeforeUnload = (event: BeforeUnloadEvent): void => {
     if (!hasUnsavedWork()) return;
     // Work that can be kept in the tab is kept, and the browser asks nothing (kept-work.ts).
@@ -128,10 +136,13 @@ export function guardUnsavedWork(measurementService: MeasurementService, command
   if (!following) console.warn('[kheops-auth] OHIF has no createStoreFunction command; saved measurements will still count as unsaved.');
   refresh();
 
-  return () => {
-    subscriptions.forEach(subscription => subscription.unsubscribe());
-    followReportSaves(commandsManager, undefined);
-    if (installed) target.removeEventListener('beforeunload', onBeforeUnload);
-    installed = false;
+  return {
+    unsavedMeasurements,
+    stop: () => {
+      subscriptions.forEach(subscription => subscription.unsubscribe());
+      followReportSaves(commandsManager, undefined);
+      if (installed) target.removeEventListener('beforeunload', onBeforeUnload);
+      installed = false;
+    },
   };
 }

@@ -158,7 +158,7 @@ describe('the session badge', () => {
     signOutButton()?.click();
     expect(session.signOut).not.toHaveBeenCalled();
     expect(document.querySelector('[data-kheops-auth-detail]')?.textContent).toBe(
-      'This page has 2 measurements. They stay on the page, but cannot be saved to KHEOPS until you sign in again.',
+      'This page has 2 measurements that are not saved. They stay on the page, but cannot be saved to KHEOPS until you sign in again.',
     );
     expect(signOutButton()?.hidden).toBe(true);
     // Staying signed in changes nothing.

@@ -23,7 +23,7 @@ export interface SessionBadgeEnvironment {
   timers: TimerApi;
   /** The launch's way back to KHEOPS (report-provider launches), shown as a link in the badge. */
   returnUri?: string | undefined;
-  /** How many measurements the page holds: with any, signing out asks first. */
+  /** How many measurements the page holds that no saved report has: with any, signing out asks first. */
   measurementCount(): number;
   /** Why a launch's session was not upgraded to a renewable one, while it is the tab's (upgrade-notice.ts). */
   note?(): string | undefined;
@@ -165,7 +165,7 @@ export function showSessionBadge(session: BadgeSession, environment: SessionBadg
       state.phase === 'signed-out'
         ? state.note
         : state.phase === 'confirming'
-          ? `This page has ${state.measurements === 1 ? 'a measurement. It stays' : `${state.measurements} measurements. They stay`} on the page, but cannot be saved to KHEOPS until you sign in again.`
+          ? `This page has ${state.measurements === 1 ? 'a measurement that is not saved. It stays' : `${state.measurements} measurements that are not saved. They stay`} on the page, but cannot be saved to ${who?.issuer.displayName ?? 'KHEOPS'} until you sign in again.`
           : ((state.phase === 'signed-in' && state.problem) || describeSession(who!));
     const status = who ? describeStatus(who) : undefined;
     const provider = who?.issuer.displayName;

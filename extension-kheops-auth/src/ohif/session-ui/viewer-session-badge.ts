@@ -1,9 +1,5 @@
-import type { MeasurementService } from '../api';
 import { browserTimers } from '../../session/token-keeper';
 import { showSessionBadge, type BadgeSession } from './session-badge';
-
-/** The OHIF service whose measurements signing out asks about. */
-export type BadgeServices = { measurementService?: Pick<MeasurementService, 'getMeasurements'> | undefined };
 
 /**
  * The session indicator in the viewer page, with the browser's clock and timers; `place` puts it in
@@ -11,7 +7,7 @@ export type BadgeServices = { measurementService?: Pick<MeasurementService, 'get
  */
 export function enterSessionBadge(
   session: BadgeSession,
-  services: BadgeServices,
+  unsavedMeasurements: () => number,
   returnUri: string | undefined,
   note?: () => string | undefined,
   place?: (indicator: HTMLElement) => () => void,
@@ -22,7 +18,7 @@ export function enterSessionBadge(
     now: () => Date.now(),
     timers: browserTimers,
     returnUri,
-    measurementCount: () => services.measurementService?.getMeasurements().length ?? 0,
+    measurementCount: unsavedMeasurements,
     ...(note ? { note } : {}),
     ...(place ? { place } : {}),
   });

@@ -185,9 +185,8 @@ function onModeEnter({
   const { services } = servicesManager;
   const cornerstone = appCornerstone(extensionManager);
   const owner = { user: () => runtime.authenticatedSession?.userId(), study: new URLSearchParams(window.location.search).get('StudyInstanceUIDs')?.split(',')[0] };
-  if (services.measurementService) {
-    runtime.undoOnModeExit.push(guardUnsavedWork(services.measurementService, commandsManager, window, () => keepWork(window.sessionStorage, cornerstone, owner)));
-  }
+  const unsavedWork = services.measurementService ? guardUnsavedWork(services.measurementService, commandsManager, window, () => keepWork(window.sessionStorage, cornerstone, owner)) : undefined;
+  if (unsavedWork) runtime.undoOnModeExit.push(unsavedWork.stop);
   runtime.undoOnModeExit.push(restoreKeptWork(window.sessionStorage, cornerstone, owner, browserTimers));
   offerWaitingReports(services, extensionManager);
   runtime.onSaveRefused = message => offerWaitingReports(services, extensionManager, message);
@@ -204,7 +203,7 @@ function onModeEnter({
     const returnUri = setup.session.signedInUser()?.returnUri;
     runtime.undoOnModeExit.push(
       enterStaticSession(setup.session, services.uiNotificationService, returnUri, { now: () => Date.now(), timers: browserTimers, announced: runtime }),
-      enterSessionBadge(setup.session, services, returnUri, () => upgradeNote(window.sessionStorage, setup.session.isRenewable()), indicator =>
+      enterSessionBadge(setup.session, () => unsavedWork?.unsavedMeasurements() ?? 0, returnUri, () => upgradeNote(window.sessionStorage, setup.session.isRenewable()), indicator =>
         runtime.headerItems.put(SESSION_INDICATOR, indicator),
       ),
       enterReportSaving({
