@@ -347,7 +347,14 @@ export class KheopsSession {
   private forgetTab(issuer: TrustedIssuer): void {
     this.previous = this.identity();
     this.current = undefined;
-    this.endListeners.forEach(listener => listener());
+    // A listener that fails must not keep the tokens from being forgotten and revoked.
+    this.endListeners.forEach(listener => {
+      try {
+        listener();
+      } catch (error) {
+        console.warn('[kheops-auth] a session-end listener failed', error);
+      }
+    });
     removeTabUser(this.environment.storage, issuer);
     clearStaticToken(this.environment.storage);
     this.environment.storage.removeItem(ACTIVE_ISSUER_KEY);
