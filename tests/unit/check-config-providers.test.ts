@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,7 +13,8 @@ import { renderAppConfigScript } from '../../platform-config/src/app-config';
 import { standinAppConfig } from '../../platform-config/src/examples';
 import { DEMO_USERS } from '../kheops-standin/src/accounts';
 import { glewlwydUsers, startGlewlwyd, type RunningGlewlwyd } from '../stack/glewlwyd';
-import { startStandinProcess, stopProcess, type StandinProcess } from './support/standin-process';
+import { freePort, type LoopbackServer } from './support/loopback';
+import { startStandinProcess, startUnreachedOrthanc, stopProcess, type StandinProcess } from './support/standin-process';
 
 jest.setTimeout(90_000);
 
@@ -60,21 +61,14 @@ function configFile(name: string, instance: { issuer: string; dicomWebRoot: stri
   return file;
 }
 
-/** Orthanc is never reached: without a token the gateway answers 401 itself. */
-async function startUpstream(): Promise<{ server: Server; url: string }> {
-  const server = createServer((_req, res) => res.writeHead(500).end('the check must not reach upstream'));
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-let upstream: { server: Server; url: string };
+let upstream: LoopbackServer;
 const children: ChildProcess[] = [];
 beforeAll(async () => {
-  upstream = await startUpstream();
+  upstream = await startUnreachedOrthanc();
 });
 afterAll(async () => {
   await Promise.all(children.map(stopProcess));
-  await new Promise(resolve => upstream.server.close(resolve));
+  await upstream.close();
 });
 
 async function standin(env: Record<string, string> = {}): Promise<StandinProcess> {
@@ -154,14 +148,6 @@ describe('check-config offline', () => {
 
 // ---------------------------------------------------------------------------------------------
 // A real Glewlwyd: no refresh_token grant listed, no "none" method, no iss flag, empty 400s, 401 on revocation.
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise(resolve => server.close(resolve));
-  return port;
-}
 
 /** Alice signs in at Glewlwyd through its own login API (what its pages do) and the viewer gets tokens. */
 async function aliceRefreshToken(glewlwyd: RunningGlewlwyd): Promise<string> {

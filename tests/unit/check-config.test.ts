@@ -1,10 +1,11 @@
 // The example app configurations and the deployment check (platform-config/bin/check-config.ts).
 // The network part runs the CLI and the KHEOPS stand-in as child processes (oidc-provider is ESM-only;
 // jest runs CommonJS), like a deployer would run them.
-import { startStandinProcess, stopProcess } from './support/standin-process';
+import type { LoopbackServer } from './support/loopback';
+import { startStandinProcess, startUnreachedOrthanc, stopProcess } from './support/standin-process';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -277,29 +278,21 @@ function failedLines(stdout: string): string[] {
   return stdout.split('\n').filter(line => line.startsWith('✗'));
 }
 
-/** Orthanc is never reached: without a token the gateway answers 401 itself. */
-function startUpstream(): Promise<{ server: Server; url: string }> {
-  const server = createServer((_req, res) => res.writeHead(500).end('the check must not reach upstream'));
-  return new Promise(resolve =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })),
-  );
-}
-
 function configFileFor(name: string, standinUrl: string): string {
   const issuer = `${standinUrl}/api`;
   return writeFile(name, renderAppConfigScript(standinAppConfig(VIEWER_ORIGIN, { issuer, clientId: 'ohif-viewer', dicomWebRoot: issuer })));
 }
 
 describe('check-config against the KHEOPS stand-in', () => {
-  let upstream: { server: Server; url: string };
+  let upstream: LoopbackServer;
   const children: ChildProcess[] = [];
 
   beforeAll(async () => {
-    upstream = await startUpstream();
+    upstream = await startUnreachedOrthanc();
   });
   afterAll(async () => {
     await Promise.all(children.map(stopProcess));
-    await new Promise(resolve => upstream.server.close(resolve));
+    await upstream.close();
   });
 
   it('reports every check green for the stand-in', async () => {

@@ -3,11 +3,10 @@
 // person's part (login form, consent) is done through Glewlwyd's own login API, as its webapp does.
 // The stand-in gateway's check of Glewlwyd access tokens runs against it too.
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './support/loopback';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { DEMO_USERS } from '../kheops-standin/src/accounts';
 import { ExternalTokenVerifier } from '../kheops-standin/src/external-issuers';
@@ -20,14 +19,6 @@ const REDIRECT_URI = `${VIEWER}/kheops/callback`;
 let workDir: string;
 let glewlwyd: RunningGlewlwyd;
 let verifier: ExternalTokenVerifier;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise(resolve => server.close(resolve));
-  return port;
-}
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'glewlwyd-unit-'));

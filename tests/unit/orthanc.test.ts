@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSampleData, SYNTHETIC_CT, type SampleDataSummary } from '../fixtures/load-sample-data';
 import { startOrthanc, type RunningOrthanc } from '../stack/orthanc';
+import { freePort } from './support/loopback';
 
 const TIMEOUT_MS = 60_000;
 
@@ -17,14 +18,6 @@ function listen(port: number): Promise<Server> {
     server.once('error', reject);
     server.listen({ port, host: '127.0.0.1' }, () => resolve(server));
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = await listen(0);
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /** GET with a chosen Host header, which fetch() would not send as given. */

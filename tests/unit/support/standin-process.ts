@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { startLoopbackServer, type LoopbackServer } from './loopback';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -44,19 +43,16 @@ export function stopProcess(child: ChildProcess | undefined): Promise<void> {
   });
 }
 
-export interface EmptyOrthanc {
-  url: string;
-  close(): Promise<void>;
-}
+export type EmptyOrthanc = LoopbackServer;
 
 /** An Orthanc that knows no studies: the stand-in's token rules are under test, not its data. */
-export async function startEmptyOrthanc(): Promise<EmptyOrthanc> {
-  const server = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/dicom+json' }).end('[]'));
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>(resolve => server.close(() => resolve())),
-  };
+export function startEmptyOrthanc(): Promise<EmptyOrthanc> {
+  return startLoopbackServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/dicom+json' }).end('[]'));
+}
+
+/** An Orthanc the test must never reach: it answers 500, so a request that gets there fails the test. */
+export function startUnreachedOrthanc(): Promise<LoopbackServer> {
+  return startLoopbackServer((_req, res) => res.writeHead(500).end('the check must not reach upstream'));
 }
 
 /** RFC 8693 names the KHEOPS token endpoint (POST /api/token) uses. */
