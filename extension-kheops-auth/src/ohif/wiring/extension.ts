@@ -34,6 +34,16 @@ import { mipOverlayCustomization } from '../viewing/mip-overlay';
 import { appCornerstone } from '../app-cornerstone';
 import { keepWork, restoreKeptWork } from '../saves/kept-work';
 
+/** The name people know the signed-in person's platform by, for messages; KHEOPS when no one is signed in. */
+function platformName(session: KheopsSession): string {
+  return session.signedInUser()?.issuer.displayName ?? 'KHEOPS';
+}
+
+/** The study the viewer shows: the first of the page address's `StudyInstanceUIDs`. */
+function viewedStudyUID(): string | undefined {
+  return new URLSearchParams(window.location.search).get('StudyInstanceUIDs')?.split(',')[0];
+}
+
 /** How long preRegistration waits for the page to leave for the realm before it goes on with the static session. */
 const UPGRADE_DEPARTURE_TIMEOUT_MS = 15_000;
 
@@ -82,7 +92,7 @@ async function preRegistration(args: PreRegistrationArgs): Promise<void> {
   const session = new KheopsSession(config, { viewerOrigin: window.location.origin, storage: window.sessionStorage });
   const reauthentication = new Reauthentication(
     services.uiModalService,
-    () => session.signedInUser()?.issuer.displayName ?? 'KHEOPS',
+    () => platformName(session),
     onWindowClosed => session.signInAgain(window, onWindowClosed),
     () => session.isRenewable(),
   );
@@ -101,7 +111,7 @@ async function preRegistration(args: PreRegistrationArgs): Promise<void> {
     ensureFresh: () => session.freshAuthorizationHeader().then(() => undefined),
     userId: () => session.signedInUser()?.subject,
     pendingSaves: browserPendingSaveStore(),
-    platformName: () => session.signedInUser()?.issuer.displayName ?? 'KHEOPS',
+    platformName: () => platformName(session),
     saveRefused: message => runtime.onSaveRefused?.(message),
   };
   const outcome = legacyLaunch ? await completeLegacyLaunch(legacyLaunch, config, session, browser) : undefined;
@@ -145,7 +155,7 @@ function offerWaitingReports(
 ): void {
   const { authenticatedSession } = runtime;
   const user = authenticatedSession?.userId();
-  const studyInstanceUID = new URLSearchParams(window.location.search).get('StudyInstanceUIDs')?.split(',')[0];
+  const studyInstanceUID = viewedStudyUID();
   if (!authenticatedSession || !user || !studyInstanceUID) return;
   offerPendingSaves({
     store: authenticatedSession.pendingSaves,
@@ -184,7 +194,7 @@ function onModeEnter({
   rememberViewerPage(window.sessionStorage, window.location);
   const { services } = servicesManager;
   const cornerstone = appCornerstone(extensionManager);
-  const owner = { user: () => runtime.authenticatedSession?.userId(), study: new URLSearchParams(window.location.search).get('StudyInstanceUIDs')?.split(',')[0] };
+  const owner = { user: () => runtime.authenticatedSession?.userId(), study: viewedStudyUID() };
   const unsavedWork = services.measurementService ? guardUnsavedWork(services.measurementService, commandsManager, window, () => keepWork(window.sessionStorage, cornerstone, owner)) : undefined;
   if (unsavedWork) runtime.undoOnModeExit.push(unsavedWork.stop);
   runtime.undoOnModeExit.push(restoreKeptWork(window.sessionStorage, cornerstone, owner, browserTimers));
@@ -209,8 +219,8 @@ function onModeEnter({
       enterReportSaving({
         services,
         managers,
-        platform: () => setup.session.signedInUser()?.issuer.displayName ?? 'KHEOPS',
-        studyInstanceUID: () => new URLSearchParams(window.location.search).get('StudyInstanceUIDs')?.split(',')[0],
+        platform: () => platformName(setup.session),
+        studyInstanceUID: viewedStudyUID,
         place: control => runtime.headerItems.put(SAVE_REPORT, control),
       }),
       enterEndedSessionGuard(setup.session, extensionManager),
