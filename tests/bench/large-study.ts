@@ -2,7 +2,8 @@ import path from 'node:path';
 import { LARGE_STUDY, largeStudyFiles } from '../fixtures/large-study';
 import { loadSampleData } from '../fixtures/load-sample-data';
 import { REPO_ROOT } from '../stack/stack';
-import { formatRatio, pairedRatio, summarize, type RatioInterval } from './stats';
+import { pairedRoundsUntilPrecise, precisionNote, type PairedRounds, type RoundPlan } from './rounds';
+import { formatRatio, summarize } from './stats';
 
 /** Where set-up keeps the generated files, so they are made once (61 MB). */
 export const LARGE_STUDY_CACHE = path.join(REPO_ROOT, '.cache', 'large-study');
@@ -29,12 +30,12 @@ export async function loadLargeStudy(orthancUrl: string, log: (line: string) => 
  * both). Paired rounds, alternating which goes first.
  */
 export async function largeStudyRatio(
-  rounds: number,
+  plan: RoundPlan,
   measure: (seriesUid: string) => Promise<{ ms: number; dicomWebRequests: number }>,
   log: (line: string) => void,
-): Promise<RatioInterval> {
+): Promise<PairedRounds> {
   const samples: LargeStudyRound[] = [];
-  for (let round = 1; round <= rounds; round++) {
+  const ratio = await pairedRoundsUntilPrecise(plan, async round => {
     const order = round % 2 ? (['large', 'alone'] as const) : (['alone', 'large'] as const);
     const measured: Partial<Record<'large' | 'alone', { ms: number; dicomWebRequests: number }>> = {};
     for (const which of order) measured[which] = await measure(which === 'large' ? LARGE_STUDY.clickedSeriesUid : LARGE_STUDY.aloneSeriesUid);
@@ -42,12 +43,14 @@ export async function largeStudyRatio(
     const alone = measured.alone as { ms: number; dicomWebRequests: number };
     samples.push({ largeMs: large.ms, aloneMs: alone.ms, largeRequests: large.dicomWebRequests, aloneRequests: alone.dicomWebRequests });
     log(`[bench] large study round ${round}: large ${Math.round(large.ms)} ms (${large.dicomWebRequests} DICOMweb requests), alone ${Math.round(alone.ms)} ms (${alone.dicomWebRequests}), ratio ${(large.ms / alone.ms).toFixed(3)}`);
-  }
-  const ratio = pairedRatio(samples.map(sample => ({ numerator: sample.largeMs, denominator: sample.aloneMs })));
+    return { numerator: large.ms, denominator: alone.ms };
+  });
   const median = (values: number[]) => Math.round(summarize(values).median);
   log(
     `large study (12 series, 1,520 instances, clicked series 7th, 200 slices) vs the series alone: medians ${median(samples.map(s => s.largeMs))} vs ${median(samples.map(s => s.aloneMs))} ms; DICOMweb requests before the first image ${median(samples.map(s => s.largeRequests))} vs ${median(samples.map(s => s.aloneRequests))}`,
   );
+  const note = precisionNote('large_study_ratio', ratio, plan);
+  if (note) log(note);
   log(`large_study_ratio=${formatRatio(ratio)}`);
   return ratio;
 }

@@ -31,7 +31,8 @@ import { measureTokenCheck } from './token-check-cost';
 import { countNavigations } from './navigations';
 import { coldLaunchRatio } from './cold-launch';
 import { largeStudyRatio, loadLargeStudy } from './large-study';
-import { formatMeanInterval, formatMs, formatRatio, pairedRatio, summarize } from './stats';
+import { pairedRoundsUntilPrecise, precisionNote, type RoundPlan } from './rounds';
+import { formatMeanInterval, formatMs, formatRatio, summarize } from './stats';
 import { measureMipTiming } from './mip';
 import { renewalStall } from './renewal-stall';
 
@@ -50,7 +51,16 @@ const PORTS = {
   anonymousViewer: intFromEnv('BENCH_ANONYMOUS_VIEWER_PORT', 3601),
   anonymousStandin: intFromEnv('BENCH_ANONYMOUS_STANDIN_PORT', 8681),
 };
+/**
+ * Rounds of each ratio: at least BENCH_ROUNDS (per figure: BENCH_LARGE_ROUNDS, BENCH_COLD_ROUNDS),
+ * then more until the 95 % interval is within ±BENCH_HALF_WIDTH (issue 17: ±0.05), at most
+ * BENCH_MAX_ROUNDS (rounds.ts).
+ */
 const ROUNDS = intFromEnv('BENCH_ROUNDS', 8, 2);
+const MAX_ROUNDS = intFromEnv('BENCH_MAX_ROUNDS', 30, 2);
+const HALF_WIDTH = Number(process.env.BENCH_HALF_WIDTH ?? 0.05);
+if (!(HALF_WIDTH > 0)) throw new Error(`BENCH_HALF_WIDTH=${process.env.BENCH_HALF_WIDTH} must be a positive number`);
+const plan = (min: number): RoundPlan => ({ min, max: Math.max(min, MAX_ROUNDS), halfWidth: HALF_WIDTH });
 const GATEWAY_REQUESTS = intFromEnv('BENCH_GATEWAY_REQUESTS', 2000);
 const GATEWAY_CONCURRENCY = intFromEnv('BENCH_GATEWAY_CONCURRENCY', 8);
 const GATEWAY_CHUNKS = intFromEnv('BENCH_GATEWAY_CHUNKS', 20);
@@ -297,7 +307,8 @@ interface Figures {
 
 async function launchFigure({ bench }: Figures): Promise<void> {
   const samples: Record<PathName, LaunchSample[]> = { a: [], b: [] };
-  for (let round = 1; round <= ROUNDS; round++) {
+  const launchPlan = plan(ROUNDS);
+  const paired = await pairedRoundsUntilPrecise(launchPlan, async round => {
     // Alternate which path goes first, so slow drift (caches, CPU) does not favour one.
     const order: PathName[] = round % 2 ? ['a', 'b'] : ['b', 'a'];
     for (const which of order) {
@@ -307,7 +318,9 @@ async function launchFigure({ bench }: Figures): Promise<void> {
         `[bench] round ${round} (${which}): ${Math.round(sample.ms)} ms (click to viewer navigation ${Math.round(sample.beforeViewerMs)}, viewer ${Math.round(sample.viewerMs)}, token exchange ${Math.round(sample.tokenMs)}), ${sample.dicomWebRequests} DICOMweb requests + ${sample.preflights} preflights, ${sample.documents.length} documents, ${sample.redirects.length} redirects`,
       );
     }
-  }
+    return { numerator: (samples.a[round - 1] as LaunchSample).ms, denominator: (samples.b[round - 1] as LaunchSample).ms };
+  });
+  const rounds = paired.pairs;
   const a = summarize(samples.a.map(sample => sample.ms));
   const b = summarize(samples.b.map(sample => sample.ms));
   const documentsA = median(samples.a.map(sample => sample.documents.length));
@@ -317,8 +330,8 @@ async function launchFigure({ bench }: Figures): Promise<void> {
   const last = (which: PathName) => samples[which][samples[which].length - 1] as LaunchSample;
   log('');
   log(`DICOMweb seen from the viewer: ${DICOMWEB}`);
-  log(`launch (a) third-party login, existing provider session: ${formatMs(a)} over ${ROUNDS} rounds`);
-  log(`launch (b) direct, no authentication:                    ${formatMs(b)} over ${ROUNDS} rounds`);
+  log(`launch (a) third-party login, existing provider session: ${formatMs(a)} over ${rounds} rounds`);
+  log(`launch (b) direct, no authentication:                    ${formatMs(b)} over ${rounds} rounds`);
   const phase = (which: PathName, key: 'beforeViewerMs' | 'viewerMs' | 'tokenMs' | 'preflights' | 'dicomWebRequests') => Math.round(median(samples[which].map(sample => sample[key])));
   log(`phases (a), medians: click to viewer navigation ${phase('a', 'beforeViewerMs')} ms, viewer to first image ${phase('a', 'viewerMs')} ms (of which token exchange ${phase('a', 'tokenMs')} ms)`);
   log(`phases (b), medians: click to viewer navigation ${phase('b', 'beforeViewerMs')} ms, viewer to first image ${phase('b', 'viewerMs')} ms`);
@@ -329,7 +342,8 @@ async function launchFigure({ bench }: Figures): Promise<void> {
   log(`redirects (b): ${redirectsB} [${last('b').redirects.join(', ')}]`);
   log(`launch (a)/(b) of the medians: ${(a.median / b.median).toFixed(3)}`);
   // The figure: paired rounds (each round's (a) over its (b)), with its interval.
-  const paired = pairedRatio(samples.a.map((sample, i) => ({ numerator: sample.ms, denominator: (samples.b[i] as LaunchSample).ms })));
+  const note = precisionNote('launch_ratio', paired, launchPlan);
+  if (note) log(note);
   log(`launch_ratio=${formatRatio(paired)} extra_document_loads=${documentsA - documentsB}`);
 }
 
@@ -365,10 +379,13 @@ async function bundleFigure(): Promise<void> {
 
 async function largeStudyFigure({ bench }: Figures): Promise<void> {
   await loadLargeStudy(bench.stack.orthancUrl, log);
-  await largeStudyRatio(LARGE_ROUNDS, seriesUid => launchWithRetry(bench, 'b', seriesUid), log);
+  await largeStudyRatio(plan(LARGE_ROUNDS), seriesUid => launchWithRetry(bench, 'b', seriesUid), log);
 }
 
 async function coldLaunchFigure({ bench }: Figures): Promise<void> {
+  // A first round served uncompressed while the hosts still make their copies would be an outlier.
+  log('[bench] cold launch: waiting for the viewer hosts\' compressed copies');
+  await Promise.all([bench.stack.compressedCopiesMade, bench.anonymousViewer.compressedCopiesMade]);
   await coldLaunchRatio(
     {
       browser: bench.browser,
@@ -376,8 +393,9 @@ async function coldLaunchFigure({ bench }: Figures): Promise<void> {
       login: { studyPage: `${bench.stack.studyPageUrl}?user=alice`, viewerOrigin: bench.stack.viewerOrigin, providerOrigin: new URL(bench.stack.issuer).origin },
       direct: { studyPage: `${bench.anonymousStandin.url}/?user=alice`, viewerOrigin: bench.anonymousViewer.origin },
       probeOrigins: [bench.stack.viewerOrigin, bench.anonymousViewer.origin],
+      viewerOrigins: [bench.stack.viewerOrigin, bench.anonymousViewer.origin],
     },
-    COLD_ROUNDS,
+    plan(COLD_ROUNDS),
     log,
   );
 }

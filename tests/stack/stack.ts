@@ -56,6 +56,8 @@ export interface RunningStack {
   glewlwyd?: GlewlwydEndpoints;
   /** Set when the stack runs the Keycloak-backed KHEOPS; its own gateway reads the same Orthanc. */
   keycloak?: KeycloakEndpoints;
+  /** Resolves once the viewer host has made the compressed copies of the app's files. */
+  compressedCopiesMade: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -197,6 +199,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     return {
       ...(released ? { released } : {}),
       viewerOrigin,
+      compressedCopiesMade: viewer.compressedCopiesMade,
       standinUrl: standin.url,
       issuer: standin.issuer,
       dicomWebRoot: standin.dicomWebRoot,

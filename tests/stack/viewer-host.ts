@@ -63,6 +63,8 @@ export interface ViewerHostOptions {
 
 export interface ViewerHost {
   origin: string;
+  /** Resolves once every app file's compressed copies exist (made in the background at start); a bench waits for it so its first round is not served uncompressed. */
+  compressedCopiesMade: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -173,7 +175,7 @@ export async function startViewerHost(options: ViewerHostOptions): Promise<Viewe
   const headers = options.headers ?? {};
   const compression = options.compression ?? new CompressedCopies(DEFAULT_COMPRESSION_CACHE_DIR);
   // The app's own files get their copies in the background (once per version: they stay on disk).
-  if (compression) void compression.makeAll(appFiles(distDir)).catch(() => undefined);
+  const compressedCopiesMade = compression ? compression.makeAll(appFiles(distDir)).catch(() => undefined) : Promise.resolve();
 
   const dicomWebProxy = options.dicomWebProxy ? new URL(options.dicomWebProxy) : undefined;
   const bridgeTargets = (options.bridgeProxy?.targets ?? []).map(target => new URL(target));
@@ -255,6 +257,7 @@ export async function startViewerHost(options: ViewerHostOptions): Promise<Viewe
   return {
     // Port 0 (tests) picks a free port; the origin names the one actually bound.
     origin: `http://localhost:${(server.address() as AddressInfo).port}`,
+    compressedCopiesMade,
     close: () =>
       new Promise<void>(resolve => {
         liveReload?.close();
