@@ -11,11 +11,12 @@
  * (warm HTTP cache, and for (a) the provider session: "existing provider session"), then measures a
  * second launch in a new tab. Method and results: docs/performance.md. Loopback only, bounded loops.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { renderAppConfigScript } from '../../platform-config/src/app-config';
+import { inlineScriptHashes, viewerSecurityHeaders } from '../../platform-config/src/headers';
 import { standinAppConfig } from '../../platform-config/src/examples';
 import { launchBrowser, newViewerContext } from '../e2e/support/browser';
 import { launchFromStudyPage, waitForFirstViewportSeries } from '../e2e/support/launch';
@@ -57,6 +58,13 @@ const PORTS = {
  * BENCH_MAX_ROUNDS (rounds.ts).
  */
 const ROUNDS = intFromEnv('BENCH_ROUNDS', 8, 2);
+/**
+ * BENCH_PREFETCH_WORKER=off: the login page's prefetch worker is refused (its script answers with a
+ * network error), so (a) runs as before the worker existed (link prefetch only). With the worker,
+ * Chromium keeps V8's compiled code for the app bundle, which (b) never gets (docs/performance.md).
+ */
+const PREFETCH_WORKER = process.env.BENCH_PREFETCH_WORKER ?? 'on';
+if (PREFETCH_WORKER !== 'on' && PREFETCH_WORKER !== 'off') throw new Error(`BENCH_PREFETCH_WORKER=${PREFETCH_WORKER} must be on or off`);
 const MAX_ROUNDS = intFromEnv('BENCH_MAX_ROUNDS', 30, 2);
 const HALF_WIDTH = Number(process.env.BENCH_HALF_WIDTH ?? 0.05);
 if (!(HALF_WIDTH > 0)) throw new Error(`BENCH_HALF_WIDTH=${process.env.BENCH_HALF_WIDTH} must be a positive number`);
@@ -173,6 +181,7 @@ async function launchOnce(bench: Bench, which: PathName, seriesUid = bench.serie
   const context = await newViewerContext(bench.browser);
   try {
     await installFirstImageProbe(context, [bench.stack.viewerOrigin, bench.anonymousViewer.origin]);
+    if (PREFETCH_WORKER === 'off') await context.route('**/kheops-prefetch-worker.mjs*', route => route.abort());
     const origin = which === 'a' ? bench.stack.viewerOrigin : bench.anonymousViewer.origin;
     const studyPage = which === 'a' ? `${bench.stack.studyPageUrl}?user=alice` : `${bench.anonymousStandin.url}/?user=alice`;
 
@@ -329,7 +338,7 @@ async function launchFigure({ bench }: Figures): Promise<void> {
   const redirectsB = median(samples.b.map(sample => sample.redirects.length));
   const last = (which: PathName) => samples[which][samples[which].length - 1] as LaunchSample;
   log('');
-  log(`DICOMweb seen from the viewer: ${DICOMWEB}`);
+  log(`DICOMweb seen from the viewer: ${DICOMWEB}; the login page's prefetch worker: ${PREFETCH_WORKER}`);
   log(`launch (a) third-party login, existing provider session: ${formatMs(a)} over ${rounds} rounds`);
   log(`launch (b) direct, no authentication:                    ${formatMs(b)} over ${rounds} rounds`);
   const phase = (which: PathName, key: 'beforeViewerMs' | 'viewerMs' | 'tokenMs' | 'preflights' | 'dicomWebRequests') => Math.round(median(samples[which].map(sample => sample[key])));
@@ -484,7 +493,13 @@ async function main(): Promise<void> {
       ),
       modules: runtimeModules(),
       ...(SAME_ORIGIN ? { dicomWebProxy: anonymousStandin.url } : {}),
-      headers: { 'Referrer-Policy': 'no-referrer', 'X-Content-Type-Options': 'nosniff' },
+      // The same deployment headers as (a)'s host (platform-config/src/headers.ts, CSP naming this
+      // path's gateway): the two hosts differ only in the data source and the login.
+      headers: viewerSecurityHeaders({
+        viewerOrigin: anonymousOrigin,
+        connectSrc: [anonymousStandin.issuer, anonymousStandin.dicomWebRoot],
+        inlineScriptHashes: inlineScriptHashes(readFileSync(path.join(ohifDistDir(), 'index.html'), 'utf8')),
+      }),
     });
     stops.push(() => anonymousViewer.close());
 
