@@ -11,12 +11,12 @@
  * (warm HTTP cache, and for (a) the provider session: "existing provider session"), then measures a
  * second launch in a new tab. Method and results: docs/performance.md. Loopback only, bounded loops.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { renderAppConfigScript } from '../../platform-config/src/app-config';
-import { inlineScriptHashes, viewerSecurityHeaders } from '../../platform-config/src/headers';
+import { viewerSecurityHeaders } from '../../platform-config/src/headers';
 import { standinAppConfig } from '../../platform-config/src/examples';
 import { launchBrowser, newViewerContext } from '../e2e/support/browser';
 import { launchFromStudyPage, waitForFirstViewportSeries } from '../e2e/support/launch';
@@ -24,7 +24,7 @@ import type { StackInfo } from '../e2e/support/stack-info';
 import { waitForRenderedFirstViewport } from '../e2e/support/viewer';
 import { startStandin, type Standin } from '../kheops-standin/src/index';
 import { ohifDistDir, REPO_ROOT, runtimeModules, startStack, type RunningStack } from '../stack/stack';
-import { startViewerHost, type ViewerHost } from '../stack/viewer-host';
+import { appInlineScriptHashes, startViewerHost, type ViewerHost } from '../stack/viewer-host';
 import { extensionSizes, fileGzippedKb } from './bundle-size';
 import { firstImageAt, installFirstImageProbe } from './first-image';
 import { measureThroughput } from './gateway-throughput';
@@ -498,7 +498,7 @@ async function main(): Promise<void> {
       headers: viewerSecurityHeaders({
         viewerOrigin: anonymousOrigin,
         connectSrc: [anonymousStandin.issuer, anonymousStandin.dicomWebRoot],
-        inlineScriptHashes: inlineScriptHashes(readFileSync(path.join(ohifDistDir(), 'index.html'), 'utf8')),
+        inlineScriptHashes: appInlineScriptHashes(ohifDistDir()),
       }),
     });
     stops.push(() => anonymousViewer.close());

@@ -3,15 +3,15 @@
 // under /kheops-bridge and sends requests to them in turn. KHEOPS registers the bridge's configuration URL
 // as a code-form report provider of the album.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderAppConfigScript } from '../../platform-config/src/app-config';
-import { inlineScriptHashes, viewerSecurityHeaders } from '../../platform-config/src/headers';
+import { viewerSecurityHeaders } from '../../platform-config/src/headers';
 import { BRIDGE_PATH, bridgeViewerAppConfig } from '../../platform-config/src/report-provider-bridge';
 import type { CodeProviderRegistration } from '../kheops-standin/src/released/report-code';
 import { startManagedProcess, waitUntilAnswering } from './managed-process';
 import { assertPortFree } from './ports';
-import { startViewerHost } from './viewer-host';
+import { appInlineScriptHashes, startViewerHost } from './viewer-host';
 
 export const BRIDGE_CLIENT_ID = 'ohif-bridge';
 const READY_TIMEOUT_MS = 60_000;
@@ -98,7 +98,7 @@ export async function startBridgeProfile(options: BridgeProfileOptions, stops: A
       viewerOrigin,
       // DICOMweb is on the viewer's own origin (the bridge): nothing else to connect to.
       connectSrc: [],
-      inlineScriptHashes: inlineScriptHashes(readFileSync(path.join(options.distDir, 'index.html'), 'utf8')),
+      inlineScriptHashes: appInlineScriptHashes(options.distDir),
     }),
   });
   stops.push(() => viewer.close());

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { renderAppConfigScript } from '../../platform-config/src/app-config';
-import { inlineScriptHashes, viewerSecurityHeaders } from '../../platform-config/src/headers';
+import { viewerSecurityHeaders } from '../../platform-config/src/headers';
 import { releasedStandinAppConfig } from '../../platform-config/src/examples';
 import { REPORT_PROVIDER_DOCUMENT_NAME } from '../../platform-config/src/report-provider';
 import { startReleased } from '../kheops-standin/src/released/main';
-import { startViewerHost } from './viewer-host';
+import { appInlineScriptHashes, startViewerHost } from './viewer-host';
 import { bridgeRegistration, startBridgeProfile, type RunningBridgeProfile } from './bridge-stack';
 
 export interface ReleasedProfileOptions {
@@ -67,7 +66,7 @@ export async function startReleasedProfile(options: ReleasedProfileOptions, stop
       // click; a Cross-Origin-Opener-Policy would put the viewer in a new browsing context, which drops
       // the name (Chromium, measured) and with it the viewer's evidence that KHEOPS opened this tab.
       openerPolicy: 'unsafe-none',
-      inlineScriptHashes: inlineScriptHashes(readFileSync(`${options.distDir}/index.html`, 'utf8')),
+      inlineScriptHashes: appInlineScriptHashes(options.distDir),
     }),
   });
   stops.push(() => viewer.close());

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderAppConfigScript, type KheopsInstance } from '../../platform-config/src/app-config';
-import { inlineScriptHashes, viewerSecurityHeaders } from '../../platform-config/src/headers';
+import { viewerSecurityHeaders } from '../../platform-config/src/headers';
 import { standinAppConfig } from '../../platform-config/src/examples';
 import { REPORT_PROVIDER_DOCUMENT_NAME, reportProviderConfiguration } from '../../platform-config/src/report-provider';
 import { loadSampleData, type SampleDataSummary } from '../fixtures/load-sample-data';
@@ -11,7 +11,7 @@ import { viewerRedirectUris } from '../kheops-standin/src/provider';
 import { glewlwydUsers, startGlewlwyd, type RunningGlewlwyd } from './glewlwyd';
 import { startOrthanc, type RunningOrthanc } from './orthanc';
 import { devBuildStamp } from './live-reload';
-import { DEFAULT_LOGIN_PAGE_DIR, startViewerHost, type ViewerHost } from './viewer-host';
+import { appInlineScriptHashes, DEFAULT_LOGIN_PAGE_DIR, startViewerHost, type ViewerHost } from './viewer-host';
 import { startReleasedProfile, type RunningReleasedProfile } from './released-stack';
 import { KEYCLOAK_DATA_SOURCE, keycloakInstance, startKeycloakStandin, type KeycloakEndpoints } from './keycloak-standin';
 
@@ -173,7 +173,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       headers: viewerSecurityHeaders({
         viewerOrigin,
         connectSrc: [standin.issuer, standin.dicomWebRoot, ...(glewlwyd ? [glewlwyd.url] : []), ...(keycloak ? [keycloak.url] : [])],
-        inlineScriptHashes: inlineScriptHashes(readFileSync(path.join(ohifDistDir(), 'index.html'), 'utf8')),
+        inlineScriptHashes: appInlineScriptHashes(ohifDistDir()),
       }),
     });
     stops.push(() => viewer.close());

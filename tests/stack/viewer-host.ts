@@ -1,8 +1,9 @@
-import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import { inlineScriptHashes } from '../../platform-config/src/headers';
 import { isDicomWebPath, proxyDicomWeb } from './dicomweb-proxy';
 import { startLiveReload, type LiveReload } from './live-reload';
 import { chooseEncoding, CompressedCopies, isCompressible } from './static-compression';
@@ -59,6 +60,14 @@ export interface ViewerHostOptions {
   bridgeProxy?: { pathPrefix: string; targets: string[] } | undefined;
   /** brotli/gzip copies of compressible files (default: kept in DEFAULT_COMPRESSION_CACHE_DIR); false: always identity. */
   compression?: CompressedCopies | false;
+}
+
+/**
+ * The hashes of the inline scripts in the prebuilt app's index.html, for the Content-Security-Policy
+ * every viewer host sends (read from the release, as a deployer would).
+ */
+export function appInlineScriptHashes(distDir: string): string[] {
+  return inlineScriptHashes(readFileSync(path.join(distDir, 'index.html'), 'utf8'));
 }
 
 export interface ViewerHost {
