@@ -2,8 +2,8 @@ import type { Browser, Page } from 'playwright-core';
 import { newViewerContext } from '../e2e/support/browser';
 import { waitForFirstViewportSeries } from '../e2e/support/launch';
 import { firstImageAt, installFirstImageProbe } from './first-image';
-import { pairedRoundsUntilPrecise, precisionNote, type Pair, type PairedRounds, type RoundPlan } from './rounds';
-import { formatRatio, summarize } from './stats';
+import { pairedRoundsUntilPrecise, precisionNote, type PairedRounds, type RoundPlan } from './rounds';
+import { formatRatio, summarize, type Pair } from './stats';
 
 /**
  * A hospital link, as Chromium's DevTools protocol emulates it (Network.emulateNetworkConditions):
@@ -20,8 +20,6 @@ export interface ColdLaunchSetup {
   login: { studyPage: string; viewerOrigin: string; providerOrigin: string };
   direct: { studyPage: string; viewerOrigin: string };
   probeOrigins: string[];
-  /** Origins serving the viewer's static files (both paths'), for the traffic line. */
-  viewerOrigins: string[];
 }
 
 /**
@@ -60,7 +58,7 @@ async function throttled(setup: ColdLaunchSetup) {
   await cdp.send('Network.emulateNetworkConditions', { ...HOSPITAL_LINK });
   // Where the app bundle came from each time it was asked for: the network, the prefetch cache or the disk cache.
   const bundleLoads: string[] = [];
-  const traffic = new ViewerTraffic(setup.viewerOrigins);
+  const traffic = new ViewerTraffic([setup.login.viewerOrigin, setup.direct.viewerOrigin]);
   cdp.on('Network.responseReceived', event => {
     const { requestId, response, type } = event as { requestId: string; response: { url: string; fromPrefetchCache?: boolean; fromDiskCache?: boolean; status: number }; type: string };
     traffic.response(requestId, response.url, Boolean(response.fromDiskCache || response.fromPrefetchCache));

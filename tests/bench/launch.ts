@@ -58,6 +58,10 @@ const PORTS = {
  * BENCH_MAX_ROUNDS (rounds.ts).
  */
 const ROUNDS = intFromEnv('BENCH_ROUNDS', 8, 2);
+const MAX_ROUNDS = intFromEnv('BENCH_MAX_ROUNDS', 30, 2);
+const HALF_WIDTH = Number(process.env.BENCH_HALF_WIDTH ?? 0.05);
+if (!(HALF_WIDTH > 0)) throw new Error(`BENCH_HALF_WIDTH=${process.env.BENCH_HALF_WIDTH} must be a positive number`);
+const plan = (min: number): RoundPlan => ({ min, max: Math.max(min, MAX_ROUNDS), halfWidth: HALF_WIDTH });
 /**
  * BENCH_PREFETCH_WORKER=off: the login page's prefetch worker is refused (its script answers with a
  * network error), so (a) runs as before the worker existed (link prefetch only). With the worker,
@@ -65,10 +69,6 @@ const ROUNDS = intFromEnv('BENCH_ROUNDS', 8, 2);
  */
 const PREFETCH_WORKER = process.env.BENCH_PREFETCH_WORKER ?? 'on';
 if (PREFETCH_WORKER !== 'on' && PREFETCH_WORKER !== 'off') throw new Error(`BENCH_PREFETCH_WORKER=${PREFETCH_WORKER} must be on or off`);
-const MAX_ROUNDS = intFromEnv('BENCH_MAX_ROUNDS', 30, 2);
-const HALF_WIDTH = Number(process.env.BENCH_HALF_WIDTH ?? 0.05);
-if (!(HALF_WIDTH > 0)) throw new Error(`BENCH_HALF_WIDTH=${process.env.BENCH_HALF_WIDTH} must be a positive number`);
-const plan = (min: number): RoundPlan => ({ min, max: Math.max(min, MAX_ROUNDS), halfWidth: HALF_WIDTH });
 const GATEWAY_REQUESTS = intFromEnv('BENCH_GATEWAY_REQUESTS', 2000);
 const GATEWAY_CONCURRENCY = intFromEnv('BENCH_GATEWAY_CONCURRENCY', 8);
 const GATEWAY_CHUNKS = intFromEnv('BENCH_GATEWAY_CHUNKS', 20);
@@ -402,7 +402,6 @@ async function coldLaunchFigure({ bench }: Figures): Promise<void> {
       login: { studyPage: `${bench.stack.studyPageUrl}?user=alice`, viewerOrigin: bench.stack.viewerOrigin, providerOrigin: new URL(bench.stack.issuer).origin },
       direct: { studyPage: `${bench.anonymousStandin.url}/?user=alice`, viewerOrigin: bench.anonymousViewer.origin },
       probeOrigins: [bench.stack.viewerOrigin, bench.anonymousViewer.origin],
-      viewerOrigins: [bench.stack.viewerOrigin, bench.anonymousViewer.origin],
     },
     plan(COLD_ROUNDS),
     log,

@@ -1,4 +1,4 @@
-import { pairedRatio, type RatioInterval } from './stats';
+import { pairedRatio, type Pair, type RatioInterval } from './stats';
 
 /**
  * How many paired rounds a ratio gets: at least `min`; then more, one at a time, until its 95 %
@@ -15,11 +15,6 @@ export interface RoundPlan {
 export interface PairedRounds extends RatioInterval {
   /** False when `max` rounds still left the interval wider than asked. */
   precise: boolean;
-}
-
-export interface Pair {
-  numerator: number;
-  denominator: number;
 }
 
 export const intervalHalfWidth = ({ low, high }: RatioInterval): number => (high - low) / 2;

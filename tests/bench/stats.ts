@@ -19,6 +19,12 @@ export function formatMs({ median, min, max }: Summary): string {
 /** Two-sided 95 % quantiles of Student's t for 1..30 degrees of freedom; beyond, the normal's. */
 const T_975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
 
+/** One round of a ratio: both sides measured back to back. */
+export interface Pair {
+  numerator: number;
+  denominator: number;
+}
+
 export interface RatioInterval {
   /** Geometric mean of the paired ratios. */
   ratio: number;
@@ -32,7 +38,7 @@ export interface RatioInterval {
  * hits both): the mean of the log ratios with a t-interval, back-transformed. Log ratios, because
  * a launch's time varies by a factor, not by a fixed amount.
  */
-export function pairedRatio(pairs: ReadonlyArray<{ numerator: number; denominator: number }>): RatioInterval {
+export function pairedRatio(pairs: readonly Pair[]): RatioInterval {
   if (pairs.length < 2) throw new Error('a paired ratio needs at least two rounds');
   const logs = pairs.map(pair => Math.log(pair.numerator / pair.denominator));
   const mean = logs.reduce((sum, value) => sum + value, 0) / logs.length;
