@@ -686,6 +686,12 @@ describe('tokens never leak', () => {
       // The refresh token travels in the POST body of the token request, nowhere else.
       expect(new URLSearchParams(refresh?.postData ?? '').get('refresh_token')).toEqual(expect.any(String));
 
+      // The refresh's answer is in the tab before the reload, or the reload would start from the first token.
+      await until('a renewed access token in the tab', async () => {
+        const renewedSoFar = (await monitor.issued()).accessTokens.slice(1);
+        const { tokens } = await readViewerStorage(page);
+        return tokens.some(token => renewedSoFar.includes(token)) ? true : undefined;
+      });
       // A reload picks the renewed session up from sessionStorage and loads the study with a renewed access token.
       const seenBeforeReload = (await monitor.requests()).length;
       await page.reload();

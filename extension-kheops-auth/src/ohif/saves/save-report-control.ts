@@ -53,7 +53,7 @@ export function showSaveReportControl(environment: SaveReportControlEnvironment)
     const platform = environment.platform();
     const measurements = measurementService.getMeasurements();
     if (offered && showsOffer()) {
-      // One click draws the saved measurements again (save-report-reopen.ts).
+      // One click draws the saved measurements again (saved-report-reopen.ts).
       title.textContent = 'Show saved report';
       status.textContent = offered.reportName;
       status.setAttribute('data-kheops-auth-save-status', 'offer');

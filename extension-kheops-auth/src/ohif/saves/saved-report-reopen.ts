@@ -37,6 +37,9 @@ function gridShowsImages(grid: ViewportGridService): boolean {
  * find and double-click the SR thumbnail: the newest SR of the study that OHIF can turn back into
  * measurements (one it wrote, a TID 1500 measurement report of its tools) is found once OHIF's
  * tracking and the viewports are ready, and handed to `onFound` with the function that draws it.
+ * The study's series arrive after the first image (the clicked series comes first), so an older
+ * report can be the first one seen: the look goes on, and a newer report that arrives later
+ * replaces the offer, until the clinician takes it.
  * Not drawn unasked: a page that starts with the last report's measurements would add them to
  * every new report. Returns its canceller.
  */
@@ -45,38 +48,45 @@ export function findLatestSavedReport(environment: ReopenEnvironment): () => voi
   let timer: unknown;
   let stopped = false;
   let looks = 0;
+  let offered: DisplaySet | undefined;
   const tried = new Set<string>();
+
+  const offer = (report: DisplaySet): void => {
+    offered = report;
+    environment.onFound(report, () => {
+      // Taken: nothing newer is offered after this.
+      stopped = true;
+      if (timer !== undefined) timers.clear(timer);
+      // OHIF's tracking loads a report only while it tracks nothing yet (its idle state).
+      if (measurementService.getMeasurements().length > 0 || report.isHydrated) return;
+      commandsManager.run?.(LOAD_SR_COMMAND, {
+        displaySetInstanceUID: report.displaySetInstanceUID,
+        SeriesInstanceUID: report.SeriesInstanceUID,
+        viewportId: viewportGridService.getActiveViewportId(),
+      });
+    });
+  };
 
   const look = async (): Promise<void> => {
     timer = undefined;
     if (stopped || !studyInstanceUID) return;
     const ready = typeof commandsManager.getCommand(LOAD_SR_COMMAND)?.commandFn === 'function' && gridShowsImages(viewportGridService);
-    const reports = displaySetService
+    const newer = displaySetService
       .getActiveDisplaySets()
       .filter(set => set.Modality === 'SR' && set.StudyInstanceUID === studyInstanceUID && set.displaySetInstanceUID && !tried.has(set.displaySetInstanceUID))
+      .filter(set => !offered || newestFirst(set, offered) < 0)
       .sort(newestFirst);
-    if (ready && reports[0]) {
-      const report = reports[0];
+    const report = newer[0];
+    if (ready && report) {
       tried.add(report.displaySetInstanceUID!);
       try {
         if (!report.isLoaded) await report.load?.();
       } catch (error) {
-        console.warn('[kheops-auth] the latest saved report could not be read', error);
+        console.warn('[kheops-auth] a saved report could not be read', error);
       }
       if (stopped) return;
-      if (report.isRehydratable && !report.isHydrated) {
-        environment.onFound(report, () => {
-          // OHIF's tracking loads a report only while it tracks nothing yet (its idle state).
-          if (measurementService.getMeasurements().length > 0 || report.isHydrated) return;
-          commandsManager.run?.(LOAD_SR_COMMAND, {
-            displaySetInstanceUID: report.displaySetInstanceUID,
-            SeriesInstanceUID: report.SeriesInstanceUID,
-            viewportId: viewportGridService.getActiveViewportId(),
-          });
-        });
-        return;
-      }
       // Not one OHIF can draw again (another system's SR): the next newest is looked at at once.
+      if (report.isRehydratable && !report.isHydrated) offer(report);
       void look();
       return;
     }
