@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { artifactPath, useBrowser } from './support/browser';
 import { clickedCtSeries, openClinicianPage, openStudyAtFirstImage } from './support/launch';
 import { clearGatewayLog, gatewayLog } from './support/gateway-log';
@@ -6,6 +7,7 @@ import { acceptTracking, drawLength, drawTrackedLength, measurements, saveReport
 import { chooseLayout, waitForGrid } from './support/layout';
 import { stackInfo } from './support/stack-info';
 import { gridViewports, waitForRenderedFirstViewport, waitForRenderedPanes } from './support/viewer';
+import { imageStats } from './support/image-stats';
 
 const stack = stackInfo();
 const browser = useBrowser();
@@ -53,6 +55,64 @@ test('MPR and MIP render the clicked series', async () => {
   }
 });
 
+
+/** The MIP viewport's volume as OHIF's cornerstone holds it: frames loaded, and its redraw rule while streaming. */
+async function mipVolume(page: Page): Promise<{ loaded: boolean; totalNumFrames: number; reRenderFraction: number } | undefined> {
+  return page.evaluate(() => {
+    type Volume = { loadStatus?: { loaded?: boolean }; totalNumFrames?: number; reRenderFraction?: number };
+    const cornerstone = (window as unknown as { cornerstone?: { getEnabledElementByViewportId(id: string): { viewport?: { getAllVolumeIds?(): string[] } } | undefined; cache: { getVolume(id: string): Volume | undefined } } }).cornerstone;
+    const [volumeId] = cornerstone?.getEnabledElementByViewportId('kheops-mip-coronal')?.viewport?.getAllVolumeIds?.() ?? [];
+    const volume = volumeId ? cornerstone?.cache.getVolume(volumeId) : undefined;
+    if (!volume || typeof volume.totalNumFrames !== 'number' || typeof volume.reRenderFraction !== 'number') return undefined;
+    return { loaded: volume.loadStatus?.loaded === true, totalNumFrames: volume.totalNumFrames, reRenderFraction: volume.reRenderFraction };
+  });
+}
+
+/** Redraws the MIP viewport now and resolves once cornerstone says it is drawn. */
+async function redrawMip(page: Page): Promise<void> {
+  await page.evaluate(
+    () =>
+      new Promise<void>(resolve => {
+        const cornerstone = (window as unknown as { cornerstone: { Enums: { Events: { IMAGE_RENDERED: string } }; getEnabledElementByViewportId(id: string): { viewport: { element: HTMLElement; render(): void } } } }).cornerstone;
+        const { viewport } = cornerstone.getEnabledElementByViewportId('kheops-mip-coronal');
+        viewport.element.addEventListener(cornerstone.Enums.Events.IMAGE_RENDERED, () => resolve(), { once: true });
+        viewport.render();
+      }),
+  );
+}
+
+test('a MIP chosen while its volume streams in is redrawn less often, and ends as the projection of the whole volume', async () => {
+  const { series } = clickedCtSeries(stack);
+  const { context, page, consoleLines } = await openClinicianPage(browser);
+  try {
+    await openStudyAtFirstImage(page, stack, series.seriesInstanceUID);
+    // Straight from the stack: no MPR has loaded the volume, so it streams into the MIP viewport.
+    await chooseLayout(page, 'MIP');
+    await waitForGrid(page, 1, series.seriesInstanceUID);
+    const volume = await until('the MIP volume loaded', async () => {
+      const now = await mipVolume(page);
+      return now?.loaded ? now : undefined;
+    }, 120_000);
+    // The extension's pacing reached the app's cornerstone: its own rule redraws only at the last frame.
+    expect(volume.reRenderFraction).toBeGreaterThanOrEqual(volume.totalNumFrames);
+    const [drawn] = await waitForRenderedPanes(page, 1);
+    const pane = page.locator('[data-cy="viewport-pane"]').first();
+    const before = imageStats(await pane.screenshot());
+    // What the page shows once loaded is already the whole volume's projection: a fresh redraw changes nothing.
+    await redrawMip(page);
+    const after = imageStats(await pane.screenshot());
+    await page.screenshot({ path: artifactPath('mip-streamed-in.png') });
+    expect(drawn?.brightFraction).toBeGreaterThan(0.005);
+    expect(Math.abs(after.brightFraction - before.brightFraction)).toBeLessThan(0.0005);
+    expect(Math.abs(after.mean - before.mean)).toBeLessThan(0.5);
+  } catch (error) {
+    await page.screenshot({ path: artifactPath('mip-streamed-in.failure.png') }).catch(() => undefined);
+    console.log(consoleLines.slice(-40).join('\n'));
+    throw error;
+  } finally {
+    await context.close();
+  }
+});
 
 test('measurement saved as SR reaches KHEOPS', async () => {
   const { study, series } = clickedCtSeries(stack);

@@ -131,13 +131,27 @@ export interface CornerstoneLibraries {
   cornerstone: {
     imageLoadPoolManager?: RequestPoolManager;
     imageRetrievalPoolManager?: RequestPoolManager;
-    Enums?: { RequestType?: Record<string, string> };
+    Enums?: { RequestType?: Record<string, string>; Events?: Record<string, string> };
     getEnabledElements?: () => Array<{ viewport?: { getFrameOfReferenceUID?: () => string | undefined } }>;
+    getEnabledElementByViewportId?: (viewportId: string) => { viewport?: { hasVolumeId?: (volumeId: string) => boolean } } | undefined;
+    /** Where cornerstone announces its events (IMAGE_VOLUME_MODIFIED: another frame of a volume arrived). */
+    eventTarget?: Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
+    cache?: { getVolume(volumeId: string): StreamingVolume | undefined };
   };
   /** cornerstone tools: its annotation state is what OHIF's measurements are made of (ANNOTATION_ADDED adds one). */
   cornerstoneTools?: {
     annotation?: { state?: { getAllAnnotations(): unknown[]; addAnnotation(annotation: unknown, group?: unknown): string } };
   };
+}
+
+/**
+ * What this extension reads of a cornerstone streaming volume (BaseStreamingImageVolume in OHIF 3.13.2's
+ * cornerstone, not a documented interface): how many frames it has, and after how many more arrived
+ * frames it redraws its viewports while streaming.
+ */
+export interface StreamingVolume {
+  totalNumFrames?: unknown;
+  reRenderFraction?: unknown;
 }
 
 /** `extensionManager.getModuleEntry(OHIF_CORNERSTONE_UTILITIES)`. */

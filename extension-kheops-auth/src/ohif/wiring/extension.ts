@@ -31,6 +31,7 @@ import { enterReportSaving } from '../saves/report-saving';
 import { installHttpErrorHandler } from '../viewing/http-error-handler';
 import { enterEndedSessionGuard } from '../viewing/ended-session-guard';
 import { mipOverlayCustomization } from '../viewing/mip-overlay';
+import { paceMipRedrawsWhileStreaming } from '../viewing/mip-streaming-redraws';
 import { appCornerstone } from '../app-cornerstone';
 import { keepWork, restoreKeptWork } from '../saves/kept-work';
 
@@ -175,7 +176,8 @@ function offerWaitingReports(
 /**
  * OHIF calls every registered extension's onModeEnter once its commands are registered and before
  * the study loads: the moment to put the write-access check in front of OHIF's save paths, to start
- * watching whether the series the launch named is in the study, and to show the session's state.
+ * watching whether the series the launch named is in the study, to show the session's state, and to
+ * make the MIP redraw less often while its volume streams in.
  */
 function onModeEnter({
   commandsManager,
@@ -198,6 +200,7 @@ function onModeEnter({
   const unsavedWork = services.measurementService ? guardUnsavedWork(services.measurementService, commandsManager, window, () => keepWork(window.sessionStorage, cornerstone, owner)) : undefined;
   if (unsavedWork) runtime.undoOnModeExit.push(unsavedWork.stop);
   runtime.undoOnModeExit.push(restoreKeptWork(window.sessionStorage, cornerstone, owner, browserTimers));
+  runtime.undoOnModeExit.push(paceMipRedrawsWhileStreaming(cornerstone));
   offerWaitingReports(services, extensionManager);
   runtime.onSaveRefused = message => offerWaitingReports(services, extensionManager, message);
   runtime.undoOnModeExit.push(() => {
