@@ -148,6 +148,8 @@ test('a refused save keeps the report downloadable', async () => {
     await expect(kept.locator('[data-kheops-auth-save-refused]').textContent()).resolves.toMatch(
       /^KHEOPS \(Keycloak\) refused to store this report \(403\): your account may not add to this study or album\. The report is kept in this browser/,
     );
+    // OHIF lists a report in the study before sending it; refused, it is taken off the list again.
+    await page.getByText(reportName, { exact: true }).waitFor({ state: 'detached', timeout: 30_000 });
     await page.screenshot({ path: artifactPath('keycloak-save-refused.png') });
     const stow = (await gatewayLog(kheops)).filter(entry => entry.method === 'POST' && entry.outcome !== 'preflight');
     expect(stow.map(entry => [entry.status, entry.sub])).toEqual([[403, 'bob']]);

@@ -63,7 +63,8 @@ export interface DisplaySet {
   isRehydratable?: boolean;
   isHydrated?: boolean;
   load?(): Promise<unknown>;
-  instances?: Array<{ StudyDescription?: string; StudyDate?: string } | undefined>;
+  SOPInstanceUID?: string;
+  instances?: Array<{ StudyDescription?: string; StudyDate?: string; SOPInstanceUID?: string } | undefined>;
 }
 
 /** `displaySetService`. */
@@ -72,6 +73,8 @@ export interface DisplaySetService {
   subscribe?(event: string, callback: () => void): { unsubscribe(): void };
   getActiveDisplaySets(): DisplaySet[];
   getDisplaySetByUID?(displaySetInstanceUID: string): DisplaySet | undefined;
+  /** Takes a display set off the study (OHIF 3.13.2 removes the last one when given a UID it does not hold: never do that). */
+  deleteDisplaySet?(displaySetInstanceUID: string): void;
 }
 
 /** `customizationService`: read a customization, set one at global scope (immutability-helper commands). */
