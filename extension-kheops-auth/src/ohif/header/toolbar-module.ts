@@ -15,7 +15,7 @@ export const SAVE_REPORT = 'save-report';
 /** OHIF's `getToolbarModule`: each entry's `defaultComponent` renders buttons of its `name` (uiType). */
 export function kheopsToolbarModule(items: HeaderItems): Array<{ name: string; defaultComponent: unknown }> {
   return [
-    { name: SESSION_INDICATOR_UI_TYPE, defaultComponent: headerItemHost(items, SESSION_INDICATOR) },
+    { name: SESSION_INDICATOR_UI_TYPE, defaultComponent: headerItemHost(items, SESSION_INDICATOR, { fit: true }) },
     { name: SAVE_REPORT_UI_TYPE, defaultComponent: headerItemHost(items, SAVE_REPORT) },
   ];
 }

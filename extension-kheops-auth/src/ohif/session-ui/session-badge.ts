@@ -55,8 +55,8 @@ const SIGNED_OUT_NOTE = 'Images can no longer load on this page. Open the study 
 
 const ELLIPSIS = 'overflow:hidden;text-overflow:ellipsis;white-space:nowrap;max-width:100%;';
 /** Fits OHIF's header (32 px high) between the logo and the main toolbar: it never lies over a viewport. */
-const INDICATOR = 'position:relative;display:inline-flex;align-items:center;gap:6px;height:32px;color:#e6ecf5;font:12px/1.25 Inter,system-ui,sans-serif;';
-const TOGGLE = 'display:flex;align-items:center;gap:6px;height:32px;max-width:138px;padding:0 6px;border:1px solid #3a3f5a;border-radius:6px;background:transparent;color:inherit;font:inherit;cursor:pointer;';
+const INDICATOR = 'position:relative;display:inline-flex;align-items:center;gap:6px;height:32px;min-width:0;max-width:100%;color:#e6ecf5;font:12px/1.25 Inter,system-ui,sans-serif;';
+const TOGGLE = 'display:flex;align-items:center;gap:6px;height:32px;max-width:138px;min-width:0;flex:0 1 auto;padding:0 6px;border:1px solid #3a3f5a;border-radius:6px;background:transparent;color:inherit;font:inherit;cursor:pointer;';
 const PANEL = 'position:absolute;top:calc(100% + 8px);left:0;z-index:1100;width:300px;padding:8px 10px;border-radius:6px;border:1px solid #3a3f5a;background:rgb(9,12,41);color:#e6ecf5;box-shadow:0 4px 16px rgba(0,0,0,.5);';
 const BUTTON = 'padding:3px 10px;border-radius:4px;border:none;font:600 12px Inter,system-ui,sans-serif;cursor:pointer;text-decoration:none;';
 const PRIMARY = `${BUTTON}background:#5acce6;color:#090c29;`;
