@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { artifactPath, newViewerContext, useBrowser } from './support/browser';
 import { clickedCtSeries, openStudyAtFirstImage } from './support/launch';
+import { waitForRenderedFirstViewport } from './support/viewer';
 import { stackInfo } from './support/stack-info';
 
 const stack = stackInfo();
@@ -36,6 +37,14 @@ async function headerControls(page: Page): Promise<{ controls: Box[]; width: num
 
 const overlap = (a: Box, b: Box) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
 
+/** Nothing of the header sticks out of the page or lies over another control. */
+async function expectTidyHeader(page: Page): Promise<Box[]> {
+  const { controls, width: pageWidth } = await headerControls(page);
+  expect(controls.filter(control => control.left < 0 || control.right > pageWidth + 0.5).map(control => control.what)).toEqual([]);
+  expect(controls.flatMap((a, i) => controls.slice(i + 1).filter(b => overlap(a, b)).map(b => `${a.what} × ${b.what}`))).toEqual([]);
+  return controls;
+}
+
 test.each([
   [1280, 720],
   [1366, 768],
@@ -48,13 +57,39 @@ test.each([
     await openStudyAtFirstImage(page, stack, series.seriesInstanceUID);
     await page.locator('[data-kheops-auth-session="signed-in"]').waitFor({ timeout: 30_000 });
     await page.screenshot({ path: artifactPath(`header-at-${width}.png`) });
-    const { controls, width: pageWidth } = await headerControls(page);
+    const controls = await expectTidyHeader(page);
     const ours = controls.filter(control => control.what === 'session-indicator' || control.what === 'save-report');
     expect(ours.map(control => control.what).sort()).toEqual(['save-report', 'session-indicator']);
-    const clipped = controls.filter(control => control.left < 0 || control.right > pageWidth + 0.5).map(control => control.what);
-    expect(clipped).toEqual([]);
-    const collisions = controls.flatMap((a, i) => controls.slice(i + 1).filter(b => overlap(a, b)).map(b => `${a.what} × ${b.what}`));
-    expect(collisions).toEqual([]);
+  } finally {
+    await context.close();
+  }
+});
+
+test.each([
+  [1400, 900],
+  [1280, 720],
+])('at %i × %i a report-provider launch keeps its way back to KHEOPS within reach, over no control', async (width, height) => {
+  const { study } = clickedCtSeries(stack);
+  const context = await newViewerContext(browser);
+  const page = await context.newPage();
+  try {
+    await page.setViewportSize({ width, height });
+    // Released KHEOPS's report provider: the launch that gives a way back (return_uri), the widest header.
+    await page.goto(`${stack.studyPageUrl}?user=alice`);
+    await page.locator(`form.open-report-provider button[data-study-uid="${study.studyInstanceUID}"]`).click();
+    await page.waitForURL(url => url.origin === stack.viewerOrigin && url.pathname === '/kheops', { timeout: 60_000 });
+    await waitForRenderedFirstViewport(page);
+    const back = page.locator('[data-kheops-auth-return]');
+    await back.waitFor({ state: 'attached', timeout: 30_000 });
+    await page.screenshot({ path: artifactPath(`header-return-at-${width}.png`) });
+    await expectTidyHeader(page);
+    // Either beside the summary, or one click away in its panel.
+    if (!(await back.isVisible())) {
+      await page.locator('[data-kheops-auth-toggle]').click();
+      await back.waitFor({ state: 'visible', timeout: 10_000 });
+      await page.screenshot({ path: artifactPath(`header-return-at-${width}-panel.png`) });
+    }
+    expect(new URL((await back.getAttribute('href')) ?? '').origin).toBe(new URL(stack.standinUrl).origin);
   } finally {
     await context.close();
   }

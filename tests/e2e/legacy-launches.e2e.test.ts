@@ -118,13 +118,14 @@ test('report provider launch opens the study', async () => {
 
     await waitForRenderedFirstViewport(page);
     // The way back to KHEOPS, from the launch's return_uri (on the KHEOPS origin).
+    // (In the header, or in the session panel where the header leaves no room beside the summary.)
     const back = page.locator('[data-kheops-auth-return]');
-    await back.waitFor({ timeout: 30_000 });
+    await back.waitFor({ state: 'attached', timeout: 30_000 });
     expect(new URL((await back.getAttribute('href')) ?? '').origin).toBe(new URL(stack.standinUrl).origin);
     // A reload keeps it: the address is kept with the token in the tab, not only in the page's memory.
     await page.reload();
     await waitForRenderedFirstViewport(page);
-    await back.waitFor({ timeout: 30_000 });
+    await back.waitFor({ state: 'attached', timeout: 30_000 });
     expect(new URL((await back.getAttribute('href')) ?? '').origin).toBe(new URL(stack.standinUrl).origin);
 
     // Scope write: a measurement saved as an SR reaches the store.

@@ -7,7 +7,8 @@
  * indicator had 5 px to spare; at 1366 and 1280 px it lay over the Length tool. So the item is given
  * at most the width up to the next control of the header row, measured again whenever the window,
  * the header or the item changes; its contents shrink into it (the name and provider end in "…",
- * the details stay one click away).
+ * the details stay one click away), and it is told the width (AVAILABLE_WIDTH_EVENT) to move what
+ * does not fit into its panel.
  */
 
 interface Span {
@@ -16,6 +17,12 @@ interface Span {
   top: number;
   bottom: number;
 }
+
+/**
+ * Told to the item (the host's child) after each measure, with `detail.width` the width it may take
+ * (undefined: no limit), so that it can rearrange what it shows, not only cut it short.
+ */
+export const AVAILABLE_WIDTH_EVENT = 'kheops-header-available-width';
 
 /** Space kept between the item and the next control. */
 export const GAP_PX = 8;
@@ -75,6 +82,7 @@ export function fitBeforeNextControl(host: HTMLElement): () => void {
     const maxWidth = width === undefined ? '' : `${Math.floor(width)}px`;
     // Set only when it changes: the header's own observer sees this style change too.
     if (host.style.maxWidth !== maxWidth) host.style.maxWidth = maxWidth;
+    host.firstElementChild?.dispatchEvent(new CustomEvent(AVAILABLE_WIDTH_EVENT, { detail: { width } }));
   }
 
   resized.observe(host.ownerDocument.documentElement);

@@ -2,6 +2,7 @@
  * @jest-environment jsdom
  */
 import type { SessionHealth } from '../../session/token-keeper';
+import { AVAILABLE_WIDTH_EVENT } from '../header/fit-before-next-control';
 import { BADGE_REFRESH_MS, showSessionBadge, type BadgeSession } from './session-badge';
 
 const NOW = Date.UTC(2025, 0, 15, 9, 0, 0);
@@ -129,6 +130,23 @@ describe('the session badge', () => {
     expect(back?.href).toBe('https://kheops.example.org/studies');
     expect(back?.textContent).toBe('Return to KHEOPS');
     expect(badge()?.contains(back)).toBe(true);
+  });
+
+  it('moves the way back into its panel where the header leaves no room for it, and back again', () => {
+    const { session } = fakeSession({ renewable: false, expiresInS: 3600 });
+    show(session, { returnUri: 'https://kheops.example.org/studies' });
+    const tell = (width: number | undefined) => badge()?.dispatchEvent(new CustomEvent(AVAILABLE_WIDTH_EVENT, { detail: { width } }));
+    const back = () => document.querySelector<HTMLAnchorElement>('[data-kheops-auth-return]');
+    const panel = () => document.querySelector('[data-kheops-auth-panel]');
+    tell(80);
+    expect(panel()?.contains(back())).toBe(true);
+    expect(back()?.href).toBe('https://kheops.example.org/studies');
+    tell(400);
+    expect(panel()?.contains(back())).toBe(false);
+    expect(document.querySelector('[data-kheops-auth-toggle]')?.nextElementSibling).toBe(back());
+    tell(undefined);
+    expect(panel()?.contains(back())).toBe(false);
+    expect(document.querySelectorAll('[data-kheops-auth-return]')).toHaveLength(1);
   });
 
   it('signs out, then says so and offers nothing that needs a token', async () => {

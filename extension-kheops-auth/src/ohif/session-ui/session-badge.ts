@@ -1,4 +1,5 @@
 import { isKheopsAuthError } from '../../errors';
+import { AVAILABLE_WIDTH_EVENT } from '../header/fit-before-next-control';
 import type { SessionHealth, TimerApi } from '../../session/token-keeper';
 import { describeRemaining } from './static-session-notices';
 
@@ -53,6 +54,10 @@ type BadgeState =
 
 const SIGNED_OUT_NOTE = 'Images can no longer load on this page. Open the study from KHEOPS again to keep working.';
 
+/** The least the summary (dot, name, provider) keeps when the way back shares the header with it. */
+const SUMMARY_MIN_WIDTH_PX = 96;
+/** The badge's gap between the summary and the way back. */
+const BADGE_GAP_PX = 6;
 const ELLIPSIS = 'overflow:hidden;text-overflow:ellipsis;white-space:nowrap;max-width:100%;';
 /** Fits OHIF's header (32 px high) between the logo and the main toolbar: it never lies over a viewport. */
 const INDICATOR = 'position:relative;display:inline-flex;align-items:center;gap:6px;height:32px;min-width:0;max-width:100%;color:#e6ecf5;font:12px/1.25 Inter,system-ui,sans-serif;';
@@ -96,9 +101,9 @@ export function showSessionBadge(session: BadgeSession, environment: SessionBadg
   chevron.textContent = '▾';
   toggle.append(dot, lines, chevron);
   badge.append(toggle);
-  if (environment.returnUri) {
-    const back = make('a', `${PRIMARY}flex:none;white-space:nowrap`, 'data-kheops-auth-return');
-    back.href = environment.returnUri;
+  const back = environment.returnUri ? make('a', `${PRIMARY}flex:none;white-space:nowrap`, 'data-kheops-auth-return') : undefined;
+  if (back) {
+    back.href = environment.returnUri!;
     back.rel = 'noopener noreferrer';
     back.textContent = 'Return to KHEOPS';
     badge.append(back);
@@ -114,6 +119,16 @@ export function showSessionBadge(session: BadgeSession, environment: SessionBadg
   const actions = make('div', 'margin-top:6px;display:flex;gap:8px;align-items:center');
   panel.append(heading, detail, why, actions);
   badge.append(panel);
+  // Where the header leaves too little room for the way back beside the summary, it goes first in the panel.
+  let backWidth = 0;
+  badge.addEventListener(AVAILABLE_WIDTH_EVENT, event => {
+    if (!back) return;
+    if (back.parentNode === badge) backWidth = Math.max(backWidth, back.offsetWidth);
+    const width = (event as CustomEvent<{ width?: number }>).detail?.width;
+    const fits = width === undefined || width >= SUMMARY_MIN_WIDTH_PX + BADGE_GAP_PX + backWidth;
+    if (fits && back.parentNode !== badge) toggle.after(back);
+    if (!fits && back.parentNode !== actions) actions.prepend(back);
+  });
   const setOpen = (open: boolean): void => {
     panel.hidden = !open;
     toggle.setAttribute('aria-expanded', String(open));
