@@ -25,8 +25,6 @@ export interface KheopsAuthRuntime {
   announcedExpiry: number | undefined;
   /** Set by onModeEnter: shows a report the server refused to store, with the reason (undone on mode exit). */
   onSaveRefused: ((message: string) => void) | undefined;
-  /** Set by onModeEnter: takes a report that did not reach the server off the study's list (undone on mode exit). */
-  onReportNotStored: ((sopInstanceUID: string) => void) | undefined;
   /** What onModeEnter set up in the page (listeners, timers, the badge), undone on mode exit. */
   undoOnModeExit: Array<() => void>;
   /**
@@ -51,7 +49,6 @@ export const runtime: KheopsAuthRuntime = {
   refusal: undefined,
   announcedExpiry: undefined,
   onSaveRefused: undefined,
-  onReportNotStored: undefined,
   undoOnModeExit: [],
   callbackCompletions: new Map(),
   headerItems: new HeaderItems(),

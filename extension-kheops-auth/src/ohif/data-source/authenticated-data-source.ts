@@ -17,12 +17,6 @@ export interface AuthenticatedSession extends RecoveringSession {
   platformName(): string;
   /** Shows the page's person the report that the server refused to store, kept and downloadable. */
   saveRefused(message: string): void;
-  /**
-   * A report did not reach the server (refused, or the request failed). OHIF 3.13.2 lists a report in
-   * the study before it sends it (createStoreFunction adds the instance first), so the page must take
-   * it off the list again, or the study shows a report the platform does not have.
-   */
-  reportNotStored(sopInstanceUID: string): void;
 }
 
 /** The server refused the report itself (403): no sign-in can change that, so it stays kept. */
@@ -53,7 +47,6 @@ function storeWithRecovery(session: AuthenticatedSession, call: () => Promise<un
         return result;
       },
       async (error: unknown) => {
-        if (identity) session.reportNotStored(identity.sopInstanceUID);
         if (!isForbidden(error) || !hold) throw error;
         const platform = session.platformName();
         const kept = await hold().then(

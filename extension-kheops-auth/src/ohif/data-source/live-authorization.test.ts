@@ -106,7 +106,6 @@ const session: AuthenticatedSession = {
   pendingSaves: new MemoryPendingSaveStore(),
   platformName: () => 'KHEOPS',
   saveRefused: () => undefined,
-  reportNotStored: () => undefined,
 };
 
 describe('bulk data through OHIF 3.13.2\'s DICOMweb data source', () => {

@@ -1,4 +1,4 @@
-import type { DisplaySetService } from '../api';
+import type { CommandsManager, DisplaySetService } from '../api';
 
 /**
  * Takes a report that did not reach the server off the study's list. OHIF 3.13.2's store function
@@ -15,4 +15,46 @@ export function forgetUnstoredReport(displaySetService: Pick<DisplaySetService, 
     .filter(set => set.Modality === 'SR' && set.displaySetInstanceUID && (set.SOPInstanceUID === sopInstanceUID || (set.instances ?? []).some(instance => instance?.SOPInstanceUID === sopInstanceUID)));
   for (const set of made) displaySetService.deleteDisplaySet(set.displaySetInstanceUID!);
   return made.length;
+}
+
+const UNLIST = Symbol.for('kheops-ohif.unlistUnstoredReports');
+
+type UnlistingDefinition = { commandFn?: (params: Record<string, unknown>) => unknown } & { [UNLIST]?: ((sopInstanceUID: string) => void) | undefined };
+
+/** The SOP instance UIDs of what a store function was given (one dataset or several). */
+function sopInstanceUIDs(datasets: unknown): string[] {
+  return (Array.isArray(datasets) ? datasets : [datasets]).flatMap(dataset => {
+    const uid = (dataset as { SOPInstanceUID?: unknown } | null)?.SOPInstanceUID;
+    return typeof uid === 'string' ? [uid] : [];
+  });
+}
+
+/**
+ * Wraps OHIF's `createStoreFunction` once (the command outlives mode visits), at the place where
+ * OHIF lists the report before sending it: every store function it hands out that fails has its
+ * report taken off the current visit's study list, whichever data source it went to, and then fails
+ * as before. Returns the function that ends the visit's part (mode exit).
+ */
+export function unlistUnstoredReports(commandsManager: CommandsManager, displaySetService: Pick<DisplaySetService, 'getActiveDisplaySets' | 'deleteDisplaySet'> | undefined): () => void {
+  const definition = commandsManager.getCommand('createStoreFunction') as UnlistingDefinition | undefined;
+  const original = definition?.commandFn;
+  if (!definition || typeof original !== 'function') return () => undefined;
+  if (!(UNLIST in definition)) {
+    definition.commandFn = (params: Record<string, unknown>) => {
+      const store = original(params);
+      if (typeof store !== 'function') return store;
+      return async (...args: unknown[]) => {
+        try {
+          return await (store as (...storeArgs: unknown[]) => unknown)(...args);
+        } catch (error) {
+          for (const uid of sopInstanceUIDs(args[0])) definition[UNLIST]?.(uid);
+          throw error;
+        }
+      };
+    };
+  }
+  definition[UNLIST] = sopInstanceUID => forgetUnstoredReport(displaySetService, sopInstanceUID);
+  return () => {
+    definition[UNLIST] = undefined;
+  };
 }

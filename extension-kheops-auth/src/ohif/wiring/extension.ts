@@ -32,7 +32,7 @@ import { installHttpErrorHandler } from '../viewing/http-error-handler';
 import { enterEndedSessionGuard } from '../viewing/ended-session-guard';
 import { mipOverlayCustomization } from '../viewing/mip-overlay';
 import { paceMipRedrawsWhileStreaming } from '../viewing/mip-streaming-redraws';
-import { forgetUnstoredReport } from '../saves/unstored-report';
+import { unlistUnstoredReports } from '../saves/unstored-report';
 import { appCornerstone } from '../app-cornerstone';
 import { keepWork, restoreKeptWork } from '../saves/kept-work';
 
@@ -115,7 +115,6 @@ async function preRegistration(args: PreRegistrationArgs): Promise<void> {
     pendingSaves: browserPendingSaveStore(),
     platformName: () => platformName(session),
     saveRefused: message => runtime.onSaveRefused?.(message),
-    reportNotStored: sopInstanceUID => runtime.onReportNotStored?.(sopInstanceUID),
   };
   const outcome = legacyLaunch ? await completeLegacyLaunch(legacyLaunch, config, session, browser) : undefined;
   if (outcome?.kind === 'refused') runtime.refusal = outcome.refusal;
@@ -205,14 +204,13 @@ function onModeEnter({
   runtime.undoOnModeExit.push(paceMipRedrawsWhileStreaming(cornerstone));
   offerWaitingReports(services, extensionManager);
   runtime.onSaveRefused = message => offerWaitingReports(services, extensionManager, message);
-  runtime.onReportNotStored = sopInstanceUID => forgetUnstoredReport(services.displaySetService, sopInstanceUID);
   runtime.undoOnModeExit.push(() => {
     runtime.onSaveRefused = undefined;
-    runtime.onReportNotStored = undefined;
   });
   if (!guardStoreCommand(commandsManager, currentStorePermission)) {
     console.warn('[kheops-auth] OHIF has no createStoreFunction command; saving is not checked against the granted scopes.');
   }
+  runtime.undoOnModeExit.push(unlistUnstoredReports(commandsManager, services.displaySetService));
   runtime.undoOnModeExit.push(watchRequestedSeries(services, () => window.location.search));
   const setup = runtime.setup;
   if (setup.ready) {
