@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
-import { artifactPath, newViewerContext, useBrowser } from './support/browser';
-import { clickedCtSeries, openStudyAtFirstImage } from './support/launch';
+import { artifactPath, useBrowser } from './support/browser';
+import { clickedCtSeries, launchFromReportProvider, openClinicianPage, openStudyAtFirstImage } from './support/launch';
 import { waitForRenderedFirstViewport } from './support/viewer';
 import { stackInfo } from './support/stack-info';
 
@@ -50,8 +50,7 @@ test.each([
   [1366, 768],
 ])('at %i × %i the header shows the session and the save control, whole and apart from OHIF\'s controls', async (width, height) => {
   const { series } = clickedCtSeries(stack);
-  const context = await newViewerContext(browser);
-  const page = await context.newPage();
+  const { context, page } = await openClinicianPage(browser);
   try {
     await page.setViewportSize({ width, height });
     await openStudyAtFirstImage(page, stack, series.seriesInstanceUID);
@@ -70,14 +69,11 @@ test.each([
   [1280, 720],
 ])('at %i × %i a report-provider launch keeps its way back to KHEOPS within reach, over no control', async (width, height) => {
   const { study } = clickedCtSeries(stack);
-  const context = await newViewerContext(browser);
-  const page = await context.newPage();
+  const { context, page } = await openClinicianPage(browser);
   try {
     await page.setViewportSize({ width, height });
     // Released KHEOPS's report provider: the launch that gives a way back (return_uri), the widest header.
-    await page.goto(`${stack.studyPageUrl}?user=alice`);
-    await page.locator(`form.open-report-provider button[data-study-uid="${study.studyInstanceUID}"]`).click();
-    await page.waitForURL(url => url.origin === stack.viewerOrigin && url.pathname === '/kheops', { timeout: 60_000 });
+    await launchFromReportProvider(page, stack, study.studyInstanceUID);
     await waitForRenderedFirstViewport(page);
     const back = page.locator('[data-kheops-auth-return]');
     await back.waitFor({ state: 'attached', timeout: 30_000 });

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { artifactPath, useBrowser } from './support/browser';
 import { clearGatewayLog, gatewayLog } from './support/gateway-log';
-import { clickedCtSeries, openClinicianPage, waitForFirstViewportSeries } from './support/launch';
+import { clickedCtSeries, launchFromReportProvider, openClinicianPage, waitForFirstViewportSeries } from './support/launch';
 import { drawTrackedLength, saveReport, until } from './support/measurements';
 import { srSeriesInOrthanc } from './support/sr';
 import { stackInfo } from './support/stack-info';
@@ -108,9 +108,7 @@ test('report provider launch opens the study', async () => {
   });
   try {
     // On the KHEOPS study page: the report provider of the study (a form posted to /api/report).
-    await page.goto(`${stack.studyPageUrl}?user=alice`);
-    await page.locator(`form.open-report-provider button[data-study-uid="${study.studyInstanceUID}"]`).click();
-    await page.waitForURL(url => url.origin === stack.viewerOrigin && url.pathname === '/kheops', { timeout: 60_000 });
+    await launchFromReportProvider(page, stack, study.studyInstanceUID);
     expect(token.length).toBeGreaterThan(40);
     const landed = new URL(page.url());
     expect(landed.hash).toBe('');

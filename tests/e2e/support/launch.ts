@@ -60,6 +60,16 @@ export async function launchFromStudyPage(
   return new URL(page.url());
 }
 
+/**
+ * Released KHEOPS's report provider, as a clinician starts it: on the study page, the study's report
+ * provider button (a form posted to /api/report); returns once the viewer's /kheops page is reached.
+ */
+export async function launchFromReportProvider(page: Page, stack: StackInfo, studyInstanceUID: string): Promise<void> {
+  await page.goto(`${stack.studyPageUrl}?user=alice`);
+  await page.locator(`form.open-report-provider button[data-study-uid="${studyInstanceUID}"]`).click();
+  await page.waitForURL(url => url.origin === stack.viewerOrigin && url.pathname === '/kheops', { timeout: 60_000 });
+}
+
 /** A launch from the study page as launchFromStudyPage, then the clicked series drawn in OHIF's first viewport. */
 export async function openStudyAtFirstImage(
   page: Page,
